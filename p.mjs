@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+let t=Date.now();
+const db = await PGlite.create('/tmp/pgl1');
+console.log('create', Date.now()-t); t=Date.now();
+await db.exec("create table if not exists t(id serial primary key, v text, g tsvector generated always as (to_tsvector('simple', v)) stored)");
+for (let i=0;i<200;i++) await db.query('insert into t(v) values ($1)', ['hello '+i]);
+console.log('200 inserts', Date.now()-t);
+console.log((await db.query('select count(*)::int as c, version() from t')).rows);
+const dump = await db.dumpDataDir('none'); console.log('dump', dump.size);
+t=Date.now(); const m = await PGlite.create({loadDataDir: dump}); console.log('load', Date.now()-t, (await m.query('select count(*) from t')).rows);
+await db.close();

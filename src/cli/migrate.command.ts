@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../platform/config.ts';
+import { migrateToLatest, pendingMigrations } from '../platform/db/migrate.ts';
+import { openStore } from '../platform/db/store.ts';
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations (start does this too)')
+    .option('--status', 'only list pending migrations')
+    .action(async (options: { status?: boolean }) => {
+      const config = loadConfig();
+      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+      try {
+        if (options.status) {
+          const pending = await pendingMigrations(store.db);
+          console.log(pending.length === 0 ? 'schema is current' : `pending: ${pending.join(', ')}`);
+        } else {
+          const applied = await migrateToLatest(store.db);
+          console.log(applied.length === 0 ? 'schema is current; nothing to apply' : `applied ${applied.length}: ${applied.join(', ')}`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+}

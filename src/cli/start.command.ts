@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../platform/config.ts';
+import { startApp } from '../platform/app.ts';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('start the server: API, web app and pipeline, on PORT (default 3000), with the store in TOWNHALL_DATA (default ./data) or DATABASE_URL')
+    .option('-p, --port <port>', 'port to listen on (overrides PORT)')
+    .action(async (options: { port?: string }) => {
+      const config = loadConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
+      const running = await startApp(config);
+      const { bootstrap } = running;
+      const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded store in ${config.dataDir}`;
+      const lines = [`Townhall is running at ${config.publicUrl} (${store})`];
+      if (bootstrap.created) {
+        lines.push('First start: created the workspace and its admin.');
+        lines.push(`  Sign in at ${config.publicUrl}/login`);
+        lines.push(`  Email:    ${bootstrap.created.adminEmail}`);
+        lines.push(
+          bootstrap.created.oneTimePassword
+            ? `  Password: ${bootstrap.created.oneTimePassword}   (one-time: shown only now; change it after signing in)`
+            : '  Password: the one set in TOWNHALL_ADMIN_PASSWORD',
+        );
+      }
+      lines.push(`API docs: ${config.publicUrl}/api/docs`);
+      process.stdout.write(lines.join('\n') + '\n');
+
+      const shutdown = (signal: string) => {
+        running.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+        const force = setTimeout(() => process.exit(1), 15_000);
+        force.unref();
+        running.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            running.app.log.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { ensureWorkspace, type BootstrapResult } from '../workspaces/bootstrap.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { openStore, type Store } from './db/store.ts';
+import { buildServer, type ServerOptions } from './http/server.ts';
+import { loadSecretBox } from './secrets.ts';
+
+/** Opens the configured store and brings its schema up to date. */
+export async function openMigratedStore(config: Config): Promise<Store> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  try {
+    await migrateToLatest(store.db);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export interface RunningApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  bootstrap: BootstrapResult;
+  /** Stops accepting requests, finishes in-flight ones, then closes the store cleanly. */
+  stop(): Promise<void>;
+}
+
+/** Everything `townhall start` runs in one process: store, migrations, first-start bootstrap, HTTP server. */
+export async function startApp(config: Config, options: ServerOptions = {}): Promise<RunningApp> {
+  const store = await openMigratedStore(config);
+  try {
+    const { box } = await loadSecretBox(config.secretKey, config.dataDir);
+    const ctx: AppContext = { config, store, secrets: box, now: () => new Date() };
+    const bootstrap = await ensureWorkspace(store.db, { email: config.adminEmail, password: config.adminPassword });
+    const app = await buildServer(ctx, options);
+    await app.listen({ port: config.port, host: config.host });
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await app.close();
+        await store.close();
+      })());
+    return { app, ctx, bootstrap, stop };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

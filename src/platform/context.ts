@@ -1,0 +1,12 @@
+import type { Config } from './config.ts';
+import type { Store } from './db/store.ts';
+import type { SecretBox } from './secrets.ts';
+
+/** What every capability needs from the platform; passed down explicitly, never imported as a global. */
+export interface AppContext {
+  config: Config;
+  store: Store;
+  secrets: SecretBox;
+  /** Injected clock so that domain rules and tests agree on "now". */
+  now: () => Date;
+}

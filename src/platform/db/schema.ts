@@ -1,0 +1,333 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables created by the migrations in ./migrations. */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+type JsonObject = Record<string, unknown>;
+type TextArray = ColumnType<string[], string[] | undefined, string[]>;
+/** Identity columns that PostgreSQL generates (bigint, parsed to number). */
+type Identity = ColumnType<number, never, never>;
+
+export type Role = 'admin' | 'manager' | 'agent' | 'analyst';
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  settings: Json<JsonObject>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  workspace_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string | null;
+  status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  skills: TextArray;
+  languages: TextArray;
+  capacity: ColumnType<number, number | undefined, number>;
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
+  last_login_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type TeamKind = 'support' | 'sales' | 'marketing' | 'pr' | 'product' | 'community' | 'other';
+
+export interface TeamsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  kind: ColumnType<TeamKind, TeamKind | undefined, TeamKind>;
+  description: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface TeamMembershipsTable {
+  workspace_id: string;
+  team_id: string;
+  user_id: string;
+  role: ColumnType<'member' | 'lead', 'member' | 'lead' | undefined, 'member' | 'lead'>;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  workspace_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  workspace_id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface AccountsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  domains: TextArray;
+  industry: string | null;
+  size: string | null;
+  owner_id: string | null;
+  custom: Json<JsonObject>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type LifecycleStage = 'prospect' | 'customer' | 'former_customer';
+
+export interface ContactsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: ColumnType<string, string | undefined, string>;
+  first_name: string | null;
+  last_name: string | null;
+  emails: TextArray;
+  phones: TextArray;
+  city: string | null;
+  country: string | null;
+  languages: TextArray;
+  lifecycle_stage: ColumnType<LifecycleStage, LifecycleStage | undefined, LifecycleStage>;
+  account_id: string | null;
+  owner_id: string | null;
+  custom: Json<JsonObject>;
+  consent: Json<JsonObject>;
+  merged_into_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface LifecycleChangesTable {
+  id: Identity;
+  workspace_id: string;
+  contact_id: string;
+  from_stage: string | null;
+  to_stage: string;
+  changed_by: string | null;
+  changed_at: CreatedAt;
+}
+
+export type DealStatus = 'open' | 'won' | 'lost';
+
+export interface DealsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  title: string;
+  /** numeric(18,2), kept as a decimal string so no cents are lost to floating point. */
+  amount: string | null;
+  currency: ColumnType<string, string | undefined, string>;
+  stage: ColumnType<string, string | undefined, string>;
+  pipeline: ColumnType<string, string | undefined, string>;
+  status: ColumnType<DealStatus, DealStatus | undefined, DealStatus>;
+  close_date: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_id: string | null;
+  account_id: string | null;
+  owner_id: string | null;
+  custom: Json<JsonObject>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ChannelConnectionsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  type: string;
+  name: string;
+  settings: Json<JsonObject>;
+  credentials_encrypted: string | null;
+  state: Json<JsonObject>;
+  status: ColumnType<'active' | 'paused' | 'error', 'active' | 'paused' | 'error' | undefined, 'active' | 'paused' | 'error'>;
+  status_detail: string | null;
+  webhook_key: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type LinkStatus = 'auto' | 'suggested' | 'manual';
+
+export interface SocialIdentitiesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  channel: string;
+  external_id: string;
+  handle: string | null;
+  display_name: string | null;
+  profile_url: string | null;
+  avatar_url: string | null;
+  bio: string | null;
+  location: string | null;
+  language: string | null;
+  followers: number | null;
+  following: number | null;
+  verified: ColumnType<boolean, boolean | undefined, boolean>;
+  contact_id: string | null;
+  link_score: number | null;
+  link_status: LinkStatus | null;
+  link_evidence: ColumnType<unknown[] | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type IntakeSource = 'webhook' | 'stream' | 'poll' | 'import' | 'api' | 'demo';
+export type IntakeStatus = 'pending' | 'processed' | 'dead';
+
+export interface RawIntakeTable {
+  id: Identity;
+  workspace_id: string;
+  channel_connection_id: string | null;
+  channel: string;
+  source: IntakeSource;
+  content_type: string | null;
+  headers: Json<Record<string, string>>;
+  body: string;
+  dedupe_key: string | null;
+  status: ColumnType<IntakeStatus, IntakeStatus | undefined, IntakeStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  received_at: CreatedAt;
+  processed_at: Date | null;
+}
+
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'closed';
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  channel: string;
+  subject: ColumnType<string, string | undefined, string>;
+  status: ColumnType<ConversationStatus, ConversationStatus | undefined, ConversationStatus>;
+  priority: ColumnType<number, number | undefined, number>;
+  priority_explanation: Json<unknown[]>;
+  team_id: string | null;
+  assignee_id: string | null;
+  contact_id: string | null;
+  first_response_due_at: Date | null;
+  resolution_due_at: Date | null;
+  first_responded_at: Date | null;
+  resolved_at: Date | null;
+  snoozed_until: Date | null;
+  last_activity_at: Timestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type PostKind = 'post' | 'comment' | 'reply' | 'direct' | 'review' | 'email';
+
+export interface PostsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  channel: string;
+  channel_connection_id: string | null;
+  external_id: string;
+  author_identity_id: string | null;
+  kind: ColumnType<PostKind, PostKind | undefined, PostKind>;
+  direction: ColumnType<'in' | 'out', 'in' | 'out' | undefined, 'in' | 'out'>;
+  visibility: ColumnType<'public' | 'private', 'public' | 'private' | undefined, 'public' | 'private'>;
+  text: ColumnType<string, string | undefined, string>;
+  language: string | null;
+  posted_at: ColumnType<Date, Date | string, Date | string>;
+  parent_external_id: string | null;
+  parent_id: string | null;
+  thread_external_id: string | null;
+  thread_id: string | null;
+  quoted_external_id: string | null;
+  conversation_id: string | null;
+  url: string | null;
+  mentions: TextArray;
+  hashtags: TextArray;
+  links: TextArray;
+  metrics: Json<Record<string, number>>;
+  geo: ColumnType<JsonObject | null, string | null | undefined, string | null>;
+  analysis: ColumnType<JsonObject | null, string | null | undefined, string | null>;
+  raw_intake_id: number | null;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  ingested_at: CreatedAt;
+  updated_at: Timestamp;
+  search: ColumnType<string, never, never>;
+}
+
+export interface PostRevisionsTable {
+  id: Identity;
+  workspace_id: string;
+  post_id: string;
+  text: string;
+  metrics: Json<Record<string, number>>;
+  revised_at: CreatedAt;
+}
+
+export interface NotesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  author_id: string | null;
+  contact_id: string | null;
+  conversation_id: string | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Identity;
+  workspace_id: string;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  detail: Json<JsonObject>;
+  ip: string | null;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_memberships: TeamMembershipsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  accounts: AccountsTable;
+  contacts: ContactsTable;
+  lifecycle_changes: LifecycleChangesTable;
+  deals: DealsTable;
+  channel_connections: ChannelConnectionsTable;
+  social_identities: SocialIdentitiesTable;
+  raw_intake: RawIntakeTable;
+  conversations: ConversationsTable;
+  posts: PostsTable;
+  post_revisions: PostRevisionsTable;
+  notes: NotesTable;
+  audit_log: AuditLogTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type DealRow = Selectable<DealsTable>;
+export type IdentityRow = Selectable<SocialIdentitiesTable>;
+export type PostRow = Selectable<PostsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type { Insertable, Updateable };

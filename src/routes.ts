@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import type { AppContext } from './platform/context.ts';
+import { teamsRoutes } from './teams/teams.routes.ts';
+import { usersRoutes } from './users/users.routes.ts';
+import { workspacesRoutes } from './workspaces/workspaces.routes.ts';
+
+/** Every capability's routes, registered in one place so a newcomer sees the whole API surface. */
+export async function apiRoutes(app: FastifyInstance, options: { ctx: AppContext }): Promise<void> {
+  await app.register(authRoutes, options);
+  await app.register(workspacesRoutes, options);
+  await app.register(usersRoutes, options);
+  await app.register(teamsRoutes, options);
+  await app.register(auditRoutes, options);
+}

@@ -12,6 +12,8 @@ export interface Store {
   readonly kind: 'pglite' | 'postgres';
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;
+  /** A tarball of the embedded data folder (PGlite only): backups and test templates. */
+  dump(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ async function openPostgres(connectionString: string, max: number): Promise<Stor
     db,
     kind: 'postgres',
     ping: () => ping(db),
+    dump: () => Promise.reject(new Error('dump is only available for the embedded store; use pg_dump for PostgreSQL')),
     close: () => db.destroy(),
   };
 }
@@ -75,6 +78,8 @@ async function openPGlite(dataDir: string | undefined, loadDataDir: Blob | undef
     db,
     kind: 'pglite',
     ping: () => ping(db),
+    // Through a Kysely connection, so the dump waits for running transactions to finish.
+    dump: () => db.connection().execute(() => pglite.dumpDataDir('none')),
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();

@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * One valid create body per API collection, used by the workspace-isolation test to create a real
+ * resource in workspace A and then attack it from workspace B through every route that takes its id.
+ * Every collection with a POST route must have an entry: the isolation test fails on a missing one.
+ */
+export interface Sample {
+  /** A fresh valid body for POST <collection>. */
+  body: () => Record<string, unknown>;
+  /** Where the new resource's id is in the 201 response (default: body.id). */
+  idOf?: (response: any) => string;
+}
+
+const unique = () => randomBytes(4).toString('hex');
+
+export const SAMPLES: Record<string, Sample> = {
+  '/api/v1/users': {
+    body: () => ({ email: `sample-${unique()}@samples.test`, name: 'Sample User', role: 'agent', password: 'sample password' }),
+    idOf: (response) => response.user.id,
+  },
+  '/api/v1/teams': { body: () => ({ name: `Team ${unique()}`, kind: 'support' }) },
+  '/api/v1/tokens': { body: () => ({ name: `token ${unique()}` }), idOf: (response) => response.apiToken.id },
+};

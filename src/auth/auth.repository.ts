@@ -57,8 +57,14 @@ export async function findTokenPrincipal(db: Kysely<Database>, tokenHash: string
     .executeTakeFirst();
 }
 
+/** Records token use at most once a minute, so reads through a token do not each cost a write. */
 export async function touchToken(db: Kysely<Database>, tokenId: string, now: Date): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used_at: now })
+    .where('id', '=', tokenId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - 60_000))]))
+    .execute();
 }
 
 export async function insertToken(

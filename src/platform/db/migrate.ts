@@ -1,10 +1,12 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Database } from './schema.ts';
 import { foundation } from './migrations/0001_foundation.ts';
+import { listening } from './migrations/0002_listening.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
   '0001_foundation': foundation,
+  '0002_listening': listening,
 };
 
 const provider: MigrationProvider = {

@@ -299,6 +299,64 @@ export interface AuditLogTable {
   created_at: CreatedAt;
 }
 
+export type EngagementKind = 'like' | 'share' | 'reaction' | 'view';
+
+export interface EngagementsTable {
+  id: Identity;
+  workspace_id: string;
+  channel: string;
+  external_id: string;
+  target_external_id: string;
+  kind: EngagementKind;
+  actor_identity_id: string | null;
+  occurred_at: ColumnType<Date, Date | string, Date | string>;
+  removed_at: Date | null;
+  raw_intake_id: number | null;
+}
+
+export interface ListeningQueriesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  channels: TextArray;
+  languages: TextArray;
+  keywords: TextArray;
+  hashtags: TextArray;
+  accounts: TextArray;
+  exclude_keywords: TextArray;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PostQueryMatchesTable {
+  workspace_id: string;
+  post_id: string;
+  query_id: string;
+  matched_at: CreatedAt;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxTable {
+  id: Generated<string>;
+  workspace_id: string;
+  channel_connection_id: string;
+  kind: 'reply' | 'publish' | 'message';
+  in_reply_to_post_id: string | null;
+  body: Json<JsonObject>;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  external_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  sent_at: Date | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -318,6 +376,10 @@ export interface Database {
   post_revisions: PostRevisionsTable;
   notes: NotesTable;
   audit_log: AuditLogTable;
+  engagements: EngagementsTable;
+  listening_queries: ListeningQueriesTable;
+  post_query_matches: PostQueryMatchesTable;
+  outbox: OutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -330,4 +392,8 @@ export type IdentityRow = Selectable<SocialIdentitiesTable>;
 export type PostRow = Selectable<PostsTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type ChannelConnectionRow = Selectable<ChannelConnectionsTable>;
+export type RawIntakeRow = Selectable<RawIntakeTable>;
+export type ListeningQueryRow = Selectable<ListeningQueriesTable>;
+export type OutboxRow = Selectable<OutboxTable>;
 export type { Insertable, Updateable };

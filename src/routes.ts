@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { conversationsRoutes } from './conversations/conversations.routes.ts';
+import { accountsRoutes } from './customers/accounts.routes.ts';
+import { contactsRoutes } from './customers/contacts.routes.ts';
+import { dealsRoutes } from './customers/deals.routes.ts';
+import { identitiesRoutes } from './identities/identities.routes.ts';
+import { postsRoutes } from './posts/posts.routes.ts';
 import type { AppContext } from './platform/context.ts';
 import { teamsRoutes } from './teams/teams.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
@@ -13,4 +19,10 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: AppContext
   await app.register(usersRoutes, options);
   await app.register(teamsRoutes, options);
   await app.register(auditRoutes, options);
+  await app.register(contactsRoutes, options);
+  await app.register(accountsRoutes, options);
+  await app.register(dealsRoutes, options);
+  await app.register(identitiesRoutes, options);
+  await app.register(postsRoutes, options);
+  await app.register(conversationsRoutes, options);
 }

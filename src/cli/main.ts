@@ -7,6 +7,7 @@ import { registerStart } from './start.command.ts';
 import { registerMigrate } from './migrate.command.ts';
 import { registerUser } from './user.command.ts';
 import { registerToken } from './token.command.ts';
+import { registerImport } from './import.command.ts';
 
 const program = new Command()
   .name('townhall')
@@ -19,6 +20,7 @@ registerStart(program);
 registerMigrate(program);
 registerUser(program);
 registerToken(program);
+registerImport(program);
 
 /** Known failures print one clear line and exit 1; anything else prints its stack. */
 function fail(error: unknown): never {

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { startIntakeWorker } from '../pipeline/worker.ts';
+import { defaultAnalyzer } from '../pipeline/analyzer.ts';
 import { ensureWorkspace, type BootstrapResult } from '../workspaces/bootstrap.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
@@ -27,7 +29,7 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Everything `townhall start` runs in one process: store, migrations, first-start bootstrap, HTTP server. */
+/** Everything `townhall start` runs in one process: store, migrations, first-start bootstrap, intake worker, HTTP server. */
 export async function startApp(config: Config, options: ServerOptions = {}): Promise<RunningApp> {
   const store = await openMigratedStore(config);
   try {
@@ -35,11 +37,14 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     const ctx: AppContext = { config, store, secrets: box, now: () => new Date() };
     const bootstrap = await ensureWorkspace(store.db, { email: config.adminEmail, password: config.adminPassword });
     const app = await buildServer(ctx, options);
+    const worker = startIntakeWorker(store.db, { analyze: defaultAnalyzer(), now: ctx.now }, app.log);
+    ctx.notifyIntake = worker.notify;
     await app.listen({ port: config.port, host: config.host });
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
         await app.close();
+        await worker.stop();
         await store.close();
       })());
     return { app, ctx, bootstrap, stop };

@@ -9,4 +9,6 @@ export interface AppContext {
   secrets: SecretBox;
   /** Injected clock so that domain rules and tests agree on "now". */
   now: () => Date;
+  /** Wakes the intake worker after a payload is stored (absent when no worker runs in this process). */
+  notifyIntake?: () => void;
 }

@@ -21,4 +21,10 @@ export const SAMPLES: Record<string, Sample> = {
   },
   '/api/v1/teams': { body: () => ({ name: `Team ${unique()}`, kind: 'support' }) },
   '/api/v1/tokens': { body: () => ({ name: `token ${unique()}` }), idOf: (response) => response.apiToken.id },
+  '/api/v1/contacts': { body: () => ({ name: 'Sample Contact', emails: [`contact-${unique()}@samples.test`], lifecycleStage: 'prospect' }) },
+  '/api/v1/accounts': { body: () => ({ name: `Account ${unique()}`, domains: [`${unique()}.samples.test`] }) },
+  '/api/v1/deals': { body: () => ({ title: `Deal ${unique()}`, amount: '1250.00', currency: 'EUR' }) },
+  '/api/v1/identities': { body: () => ({ channel: 'x', externalId: `x-${unique()}`, handle: `@sample_${unique()}`, displayName: 'Sample Identity' }) },
+  '/api/v1/posts': { body: () => ({ channel: 'x', externalId: `post-${unique()}`, text: 'sample post about the product', postedAt: '2026-01-01T10:00:00.000Z' }) },
+  '/api/v1/conversations': { body: () => ({ channel: 'x', subject: `Conversation ${unique()}` }) },
 };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TBoolean, type TInteger, type TNumber, type TSchema, type TString } from 'typebox';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
 
 /** Shapes shared by every route: problems, pagination, ids. */
@@ -22,6 +22,14 @@ export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/**
+ * A nullable request field. Fastify's Ajv coerces types, and inside anyOf it coerces a null into the
+ * first branch ('' or 0) before the null branch is tried; a type list keeps null as null.
+ */
+export function NullableInput<T extends TString | TNumber | TInteger | TBoolean>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
+}
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),

@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import type { ChannelConnectionRow, Database } from '../platform/db/schema.ts';
+import type { Cursor } from '../platform/pagination.ts';
+
+export async function findConnection(db: Kysely<Database>, workspaceId: string, id: string): Promise<ChannelConnectionRow | undefined> {
+  return db.selectFrom('channel_connections').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The connection behind a webhook URL; the key is unguessable, so it also identifies the workspace. */
+export async function findConnectionByWebhookKey(db: Kysely<Database>, key: string): Promise<ChannelConnectionRow | undefined> {
+  return db.selectFrom('channel_connections').selectAll().where('webhook_key', '=', key).executeTakeFirst();
+}
+
+export async function listConnections(db: Kysely<Database>, workspaceId: string, filter: { type?: string | undefined }, cursor: Cursor | undefined, limit: number): Promise<ChannelConnectionRow[]> {
+  let query = db.selectFrom('channel_connections').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.type) query = query.where('type', '=', filter.type);
+  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(cursor.at), cursor.id)));
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+/** Connections of every workspace that a poller or streamer should run. */
+export async function activeConnections(db: Kysely<Database>, types: string[]): Promise<ChannelConnectionRow[]> {
+  if (types.length === 0) return [];
+  return db.selectFrom('channel_connections').selectAll().where('status', '=', 'active').where('type', 'in', types).execute();
+}
+
+export async function insertConnection(
+  db: Kysely<Database>,
+  values: { workspaceId: string; type: string; name: string; settings: Record<string, unknown>; credentialsEncrypted: string | null; webhookKey: string | null },
+): Promise<ChannelConnectionRow> {
+  return db
+    .insertInto('channel_connections')
+    .values({
+      workspace_id: values.workspaceId,
+      type: values.type,
+      name: values.name,
+      settings: JSON.stringify(values.settings),
+      credentials_encrypted: values.credentialsEncrypted,
+      webhook_key: values.webhookKey,
+      state: '{}',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateConnection(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  values: { name?: string; settings?: Record<string, unknown>; credentialsEncrypted?: string | null; status?: 'active' | 'paused' | 'error'; statusDetail?: string | null },
+): Promise<ChannelConnectionRow | undefined> {
+  return db
+    .updateTable('channel_connections')
+    .set({
+      ...(values.name !== undefined ? { name: values.name } : {}),
+      ...(values.settings !== undefined ? { settings: JSON.stringify(values.settings) } : {}),
+      ...(values.credentialsEncrypted !== undefined ? { credentials_encrypted: values.credentialsEncrypted } : {}),
+      ...(values.status !== undefined ? { status: values.status } : {}),
+      ...(values.statusDetail !== undefined ? { status_detail: values.statusDetail } : {}),
+      updated_at: new Date(),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Persists a transport cursor (since_id, time_us, ETag...) after the payloads it covers are stored. */
+export async function saveConnectionState(db: Kysely<Database>, id: string, state: Record<string, unknown>): Promise<void> {
+  await db.updateTable('channel_connections').set({ state: JSON.stringify(state), updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function deleteConnection(db: Kysely<Database>, workspaceId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('channel_connections').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

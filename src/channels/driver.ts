@@ -1,0 +1,84 @@
+import type { TSchema } from 'typebox';
+import type { ParseResult } from '../listening/canonical.ts';
+
+/**
+ * One channel = one driver folder behind this interface (STYLE.md habit 10). Only `parse` is
+ * mandatory; a driver implements the transports its platform offers. Adding a channel touches
+ * its folder and one line in registry.ts.
+ */
+
+/** A native payload exactly as received: the raw body text plus what came with it. */
+export interface NativePayload {
+  body: string;
+  contentType?: string | null | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+/** Connection data a driver sees: public settings and decrypted secrets (never logged, never returned). */
+export interface ConnectionView {
+  id: string;
+  workspaceId: string;
+  settings: Record<string, unknown>;
+  secrets: Record<string, string>;
+  /** Persisted transport state: cursors, since ids, ETags. */
+  state: Record<string, unknown>;
+}
+
+export interface InboundRequest {
+  method: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  rawBody: Buffer;
+}
+
+export type WebhookVerdict =
+  /** Answer a subscription handshake (Meta hub.challenge, X CRC) without storing anything. */
+  | { kind: 'respond'; status: number; contentType: string; body: string }
+  /** Signature valid: store the payload, then answer 200. */
+  | { kind: 'accept' }
+  /** Signature missing or wrong: 401, nothing stored. */
+  | { kind: 'reject'; status: 401 | 403; reason: string };
+
+/** How an import file is cut into native payloads. */
+export type ImportFraming = 'lines' | 'document' | 'mbox' | 'csv';
+
+export interface PollResult {
+  payloads: NativePayload[];
+  /** Replaces the connection's state after the payloads are stored (cursor, since_id, ETag...). */
+  state: Record<string, unknown>;
+  /** Seconds to wait before the next poll (rate limits, Retry-After). */
+  retryAfterSeconds?: number;
+}
+
+export interface OutboundMessage {
+  kind: 'reply' | 'publish' | 'message';
+  text: string;
+  /** The post replied to, for replies and private messages. */
+  inReplyTo?: { externalId: string; authorExternalId?: string | null; threadExternalId?: string | null; url?: string | null } | null;
+}
+
+export interface ChannelDriver {
+  type: string;
+  /** Human name for the UI. */
+  label: string;
+  /** Public settings, validated on create. */
+  settingsSchema: TSchema;
+  /** Settings keys that are secrets: encrypted at rest, never returned by the API. */
+  secretKeys: readonly string[];
+  /** True when the platform pushes to a per-connection webhook URL. */
+  receivesWebhooks: boolean;
+  importFraming: ImportFraming;
+  /** Pure: native payload → canonical items. Throws ParseError for payloads it cannot understand. */
+  parse(payload: NativePayload, connection?: Pick<ConnectionView, 'settings'>): ParseResult;
+  /** Checks an inbound webhook request in constant time (signatures) or answers its handshake. */
+  verifyWebhook?(request: InboundRequest, connection: ConnectionView): WebhookVerdict;
+  /** Fetches new payloads since the persisted state. */
+  poll?(connection: ConnectionView, signal: AbortSignal): Promise<PollResult>;
+  /**
+   * Holds a streaming connection (NDJSON, WebSocket, SSE) until the signal aborts, reconnecting with
+   * backoff. Each payload is handed over with the state to persist once it is stored (resume cursor).
+   */
+  stream?(connection: ConnectionView, signal: AbortSignal, onPayload: (payload: NativePayload, state: Record<string, unknown>) => Promise<void>): Promise<void>;
+  /** Sends a reply or post on the platform; returns the platform's id for it. */
+  send?(message: OutboundMessage, connection: ConnectionView, signal: AbortSignal): Promise<{ externalId: string }>;
+}

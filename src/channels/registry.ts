@@ -1,0 +1,17 @@
+import { csvDriver } from './csv/csv.driver.ts';
+import type { ChannelDriver } from './driver.ts';
+import { jsonlDriver } from './jsonl/jsonl.driver.ts';
+import { webhookDriver } from './webhook/webhook.driver.ts';
+
+/** Every channel driver by type. Adding a channel: its folder plus one line here. */
+const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver];
+
+const BY_TYPE = new Map(DRIVERS.map((driver) => [driver.type, driver]));
+
+export function driverFor(type: string): ChannelDriver | undefined {
+  return BY_TYPE.get(type);
+}
+
+export function channelTypes(): string[] {
+  return [...BY_TYPE.keys()];
+}

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/db/schema.ts';
+import { errors } from '../platform/errors.ts';
+import { findUser } from '../users/users.repository.ts';
+import { findAccount } from './accounts.repository.ts';
+import { findContact } from './contacts.repository.ts';
+
+/**
+ * Checks of ids a request body refers to. A reference must name a record of the caller's own
+ * workspace: an id from another workspace is refused exactly like an unknown one, so nothing can
+ * be linked across workspaces and nothing leaks whether a foreign id exists.
+ */
+function missing(field: string, what: string, id: string) {
+  return errors.validation(`${field}: ${what} ${id} does not exist in this workspace`);
+}
+
+export async function checkOwner(db: Kysely<Database>, workspaceId: string, ownerId: string | null | undefined, field = 'ownerId'): Promise<void> {
+  if (ownerId && !(await findUser(db, workspaceId, ownerId))) throw missing(field, 'user', ownerId);
+}
+
+export async function checkAccount(db: Kysely<Database>, workspaceId: string, accountId: string | null | undefined): Promise<void> {
+  if (accountId && !(await findAccount(db, workspaceId, accountId))) throw missing('accountId', 'account', accountId);
+}
+
+export async function checkContact(db: Kysely<Database>, workspaceId: string, contactId: string | null | undefined): Promise<void> {
+  if (contactId && !(await findContact(db, workspaceId, contactId))) throw missing('contactId', 'contact', contactId);
+}

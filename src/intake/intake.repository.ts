@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { Database, IntakeSource, RawIntakeRow } from '../platform/db/schema.ts';
+
+export interface RawPayloadInput {
+  workspaceId: string;
+  connectionId: string | null;
+  channel: string;
+  source: IntakeSource;
+  contentType: string | null;
+  headers: Record<string, string>;
+  body: string;
+  /** Identifies the same delivery twice (e.g. hash of the import line); null when every delivery is new. */
+  dedupeKey: string | null;
+}
+
+/** Stores a payload as received. Returns its id and whether the same dedupe key was already stored. */
+export async function insertRaw(db: Kysely<Database>, input: RawPayloadInput): Promise<{ id: number; duplicate: boolean }> {
+  const inserted = await db
+    .insertInto('raw_intake')
+    .values({
+      workspace_id: input.workspaceId,
+      channel_connection_id: input.connectionId,
+      channel: input.channel,
+      source: input.source,
+      content_type: input.contentType,
+      headers: JSON.stringify(input.headers),
+      body: input.body,
+      dedupe_key: input.dedupeKey,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, duplicate: false };
+  const existing = await db
+    .selectFrom('raw_intake')
+    .select('id')
+    .where('workspace_id', '=', input.workspaceId)
+    .where('channel', '=', input.channel)
+    .where('dedupe_key', '=', input.dedupeKey)
+    .executeTakeFirstOrThrow();
+  return { id: existing.id, duplicate: true };
+}
+
+/** Ids of pending payloads, oldest first. */
+export async function pendingIds(db: Kysely<Database>, limit: number, workspaceId?: string): Promise<number[]> {
+  let query = db.selectFrom('raw_intake').select('id').where('status', '=', 'pending');
+  if (workspaceId) query = query.where('workspace_id', '=', workspaceId);
+  const rows = await query.orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Locks one pending payload for processing; undefined when another worker has it or it is done. */
+export async function lockPending(db: Kysely<Database>, id: number): Promise<RawIntakeRow | undefined> {
+  return db.selectFrom('raw_intake').selectAll().where('id', '=', id).where('status', '=', 'pending').forUpdate().skipLocked().executeTakeFirst();
+}
+
+export async function markProcessed(db: Kysely<Database>, id: number, now: Date): Promise<void> {
+  await db.updateTable('raw_intake').set({ status: 'processed', processed_at: now, error: null }).where('id', '=', id).execute();
+}
+
+export async function markDead(db: Kysely<Database>, id: number, reason: string, now: Date): Promise<void> {
+  await db
+    .updateTable('raw_intake')
+    .set((eb) => ({ status: 'dead', error: reason.slice(0, 2000), processed_at: now, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Counts a failed attempt; the payload stays pending for a retry. Returns the attempts so far. */
+export async function recordAttempt(db: Kysely<Database>, id: number, reason: string): Promise<number> {
+  const row = await db
+    .updateTable('raw_intake')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), error: reason.slice(0, 2000) }))
+    .where('id', '=', id)
+    .returning('attempts')
+    .executeTakeFirst();
+  return row?.attempts ?? 0;
+}
+
+export async function listIntake(
+  db: Kysely<Database>,
+  workspaceId: string,
+  filter: { status?: 'pending' | 'processed' | 'dead' | undefined; channel?: string | undefined },
+  beforeId: number | undefined,
+  limit: number,
+): Promise<RawIntakeRow[]> {
+  let query = db.selectFrom('raw_intake').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.channel) query = query.where('channel', '=', filter.channel);
+  if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+  return query.orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+export async function findIntake(db: Kysely<Database>, workspaceId: string, id: number): Promise<RawIntakeRow | undefined> {
+  return db.selectFrom('raw_intake').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Puts dead payloads back in the queue (after a fix); returns how many. */
+export async function requeueDead(db: Kysely<Database>, workspaceId: string, ids: number[] | 'all'): Promise<number> {
+  let query = db.updateTable('raw_intake').set({ status: 'pending', error: null, processed_at: null, attempts: 0 }).where('workspace_id', '=', workspaceId).where('status', '=', 'dead');
+  if (ids !== 'all') {
+    if (ids.length === 0) return 0;
+    query = query.where('id', 'in', ids);
+  }
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,230 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, EngagementKind, ListeningQueryRow } from '../platform/db/schema.ts';
+import type { CanonicalIdentity, CanonicalPost } from './canonical.ts';
+
+/** Writes of the listening pipeline: identities, posts, revisions, engagements, query matches. Idempotent by design. */
+
+/** Inserts or refreshes an identity by (workspace, channel, externalId); never clears a known field. */
+export async function upsertIdentity(db: Kysely<Database>, workspaceId: string, identity: CanonicalIdentity): Promise<string> {
+  const row = await db
+    .insertInto('social_identities')
+    .values({
+      workspace_id: workspaceId,
+      channel: identity.channel,
+      external_id: identity.externalId,
+      handle: identity.handle ?? null,
+      display_name: identity.displayName ?? null,
+      profile_url: identity.profileUrl ?? null,
+      avatar_url: identity.avatarUrl ?? null,
+      bio: identity.bio ?? null,
+      location: identity.location ?? null,
+      language: identity.language ?? null,
+      followers: identity.followers ?? null,
+      following: identity.following ?? null,
+      verified: identity.verified ?? false,
+    })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'channel', 'external_id']).doUpdateSet((eb) => ({
+        handle: eb.fn.coalesce('excluded.handle', 'social_identities.handle'),
+        display_name: eb.fn.coalesce('excluded.display_name', 'social_identities.display_name'),
+        profile_url: eb.fn.coalesce('excluded.profile_url', 'social_identities.profile_url'),
+        avatar_url: eb.fn.coalesce('excluded.avatar_url', 'social_identities.avatar_url'),
+        bio: eb.fn.coalesce('excluded.bio', 'social_identities.bio'),
+        location: eb.fn.coalesce('excluded.location', 'social_identities.location'),
+        language: eb.fn.coalesce('excluded.language', 'social_identities.language'),
+        followers: eb.fn.coalesce('excluded.followers', 'social_identities.followers'),
+        following: eb.fn.coalesce('excluded.following', 'social_identities.following'),
+        verified: sql<boolean>`excluded.verified or social_identities.verified`,
+        updated_at: sql<Date>`now()`,
+      })),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export interface ExistingPost {
+  id: string;
+  text: string;
+  metrics: Record<string, number>;
+  deleted_at: Date | null;
+  thread_id: string | null;
+  thread_external_id: string | null;
+  conversation_id: string | null;
+}
+
+export async function findPostByExternalId(db: Kysely<Database>, workspaceId: string, channel: string, externalId: string): Promise<ExistingPost | undefined> {
+  return db
+    .selectFrom('posts')
+    .select(['id', 'text', 'metrics', 'deleted_at', 'thread_id', 'thread_external_id', 'conversation_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('channel', '=', channel)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+export interface NewPost {
+  workspaceId: string;
+  connectionId: string | null;
+  rawIntakeId: number | null;
+  post: CanonicalPost;
+  authorIdentityId: string | null;
+  parentId: string | null;
+  threadId: string | null;
+  threadExternalId: string | null;
+  conversationId: string | null;
+  language: string | null;
+  analysis: Record<string, unknown> | null;
+}
+
+/** Inserts a post unless (workspace, channel, externalId) exists; returns the new id or undefined. */
+export async function insertPostIfNew(db: Kysely<Database>, input: NewPost): Promise<string | undefined> {
+  const { post } = input;
+  const row = await db
+    .insertInto('posts')
+    .values({
+      workspace_id: input.workspaceId,
+      channel: post.channel,
+      channel_connection_id: input.connectionId,
+      external_id: post.externalId,
+      author_identity_id: input.authorIdentityId,
+      kind: post.kind,
+      direction: post.direction,
+      visibility: post.visibility,
+      text: post.text,
+      language: input.language,
+      posted_at: post.postedAt,
+      parent_external_id: post.parentExternalId ?? null,
+      parent_id: input.parentId,
+      thread_external_id: input.threadExternalId,
+      thread_id: input.threadId,
+      quoted_external_id: post.quotedExternalId ?? null,
+      conversation_id: input.conversationId,
+      url: post.url ?? null,
+      mentions: post.mentions ?? [],
+      hashtags: post.hashtags ?? [],
+      links: post.links ?? [],
+      metrics: JSON.stringify(post.metrics ?? {}),
+      geo: post.geo ? JSON.stringify(post.geo) : null,
+      analysis: input.analysis ? JSON.stringify(input.analysis) : null,
+      raw_intake_id: input.rawIntakeId,
+      edited_at: post.editedAt ? new Date(post.editedAt) : null,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'external_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Applies an edit: keeps the previous text in post_revisions, then updates text, metrics and analysis. */
+export async function applyPostEdit(
+  db: Kysely<Database>,
+  workspaceId: string,
+  existing: ExistingPost,
+  change: { text: string; metrics: Record<string, number>; editedAt: Date; analysis: Record<string, unknown> | null },
+): Promise<void> {
+  await db.insertInto('post_revisions').values({ workspace_id: workspaceId, post_id: existing.id, text: existing.text, metrics: JSON.stringify(existing.metrics) }).execute();
+  await db
+    .updateTable('posts')
+    .set({
+      text: change.text,
+      metrics: JSON.stringify(change.metrics),
+      edited_at: change.editedAt,
+      updated_at: new Date(),
+      ...(change.analysis ? { analysis: JSON.stringify(change.analysis) } : {}),
+    })
+    .where('id', '=', existing.id)
+    .execute();
+}
+
+export async function updatePostMetrics(db: Kysely<Database>, postId: string, metrics: Record<string, number>): Promise<void> {
+  await db.updateTable('posts').set({ metrics: JSON.stringify(metrics), updated_at: new Date() }).where('id', '=', postId).execute();
+}
+
+/** Marks a post deleted (kept for the record); returns false when it is unknown or already deleted. */
+export async function markPostDeleted(db: Kysely<Database>, workspaceId: string, channel: string, externalId: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('posts')
+    .set({ deleted_at: at, updated_at: new Date() })
+    .where('workspace_id', '=', workspaceId)
+    .where('channel', '=', channel)
+    .where('external_id', '=', externalId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Children that arrived before their parent: link them now that the parent exists. */
+export async function adoptOrphans(db: Kysely<Database>, workspaceId: string, channel: string, parentExternalId: string, parentId: string, threadId: string): Promise<void> {
+  await db
+    .updateTable('posts')
+    .set({ parent_id: parentId, thread_id: sql`coalesce(thread_id, ${threadId}::uuid)` })
+    .where('workspace_id', '=', workspaceId)
+    .where('channel', '=', channel)
+    .where('parent_external_id', '=', parentExternalId)
+    .where('parent_id', 'is', null)
+    .execute();
+}
+
+/** Records an engagement once; returns true when it is new (so the target's counter moves). */
+export async function insertEngagementIfNew(
+  db: Kysely<Database>,
+  input: { workspaceId: string; channel: string; externalId: string; targetExternalId: string; kind: EngagementKind; actorIdentityId: string | null; at: Date; rawIntakeId: number | null },
+): Promise<boolean> {
+  const row = await db
+    .insertInto('engagements')
+    .values({
+      workspace_id: input.workspaceId,
+      channel: input.channel,
+      external_id: input.externalId,
+      target_external_id: input.targetExternalId,
+      kind: input.kind,
+      actor_identity_id: input.actorIdentityId,
+      occurred_at: input.at,
+      raw_intake_id: input.rawIntakeId,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'external_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Withdraws an engagement (unlike); returns the target and kind when it was active. */
+export async function removeEngagement(db: Kysely<Database>, workspaceId: string, channel: string, externalId: string, at: Date) {
+  return db
+    .updateTable('engagements')
+    .set({ removed_at: at })
+    .where('workspace_id', '=', workspaceId)
+    .where('channel', '=', channel)
+    .where('external_id', '=', externalId)
+    .where('removed_at', 'is', null)
+    .returning(['target_external_id', 'kind'])
+    .executeTakeFirst();
+}
+
+/** Active engagement counts per kind for one target post. */
+export async function engagementCounts(db: Kysely<Database>, workspaceId: string, channel: string, targetExternalId: string): Promise<Partial<Record<EngagementKind, number>>> {
+  const rows = await db
+    .selectFrom('engagements')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('workspace_id', '=', workspaceId)
+    .where('channel', '=', channel)
+    .where('target_external_id', '=', targetExternalId)
+    .where('removed_at', 'is', null)
+    .groupBy('kind')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.kind, Number(r.count)]));
+}
+
+export async function enabledQueries(db: Kysely<Database>, workspaceId: string): Promise<ListeningQueryRow[]> {
+  return db.selectFrom('listening_queries').selectAll().where('workspace_id', '=', workspaceId).where('enabled', '=', true).execute();
+}
+
+export async function insertQueryMatches(db: Kysely<Database>, workspaceId: string, postId: string, queryIds: string[]): Promise<void> {
+  if (queryIds.length === 0) return;
+  await db
+    .insertInto('post_query_matches')
+    .values(queryIds.map((queryId) => ({ workspace_id: workspaceId, post_id: postId, query_id: queryId })))
+    .onConflict((oc) => oc.columns(['post_id', 'query_id']).doNothing())
+    .execute();
+}

@@ -57,6 +57,16 @@ export interface OutboundMessage {
   inReplyTo?: { externalId: string; authorExternalId?: string | null; threadExternalId?: string | null; url?: string | null } | null;
 }
 
+/** What a driver may use for I/O: an SSRF-guarded fetch, the stop signal, the clock, a logger. */
+export interface DriverRuntime {
+  fetch: (url: string | URL, init?: import('undici').RequestInit) => Promise<import('undici').Response>;
+  signal: AbortSignal;
+  now: () => Date;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  /** Whether loopback/private addresses may be reached (tests' stand-in servers, intranet sources). */
+  allowPrivateNetwork: boolean;
+}
+
 export interface ChannelDriver {
   type: string;
   /** Human name for the UI. */
@@ -73,12 +83,12 @@ export interface ChannelDriver {
   /** Checks an inbound webhook request in constant time (signatures) or answers its handshake. */
   verifyWebhook?(request: InboundRequest, connection: ConnectionView): WebhookVerdict;
   /** Fetches new payloads since the persisted state. */
-  poll?(connection: ConnectionView, signal: AbortSignal): Promise<PollResult>;
+  poll?(connection: ConnectionView, runtime: DriverRuntime): Promise<PollResult>;
   /**
    * Holds a streaming connection (NDJSON, WebSocket, SSE) until the signal aborts, reconnecting with
    * backoff. Each payload is handed over with the state to persist once it is stored (resume cursor).
    */
-  stream?(connection: ConnectionView, signal: AbortSignal, onPayload: (payload: NativePayload, state: Record<string, unknown>) => Promise<void>): Promise<void>;
+  stream?(connection: ConnectionView, runtime: DriverRuntime, onPayload: (payload: NativePayload, state: Record<string, unknown>) => Promise<void>): Promise<void>;
   /** Sends a reply or post on the platform; returns the platform's id for it. */
-  send?(message: OutboundMessage, connection: ConnectionView, signal: AbortSignal): Promise<{ externalId: string }>;
+  send?(message: OutboundMessage, connection: ConnectionView, runtime: DriverRuntime): Promise<{ externalId: string }>;
 }

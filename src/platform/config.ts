@@ -21,6 +21,8 @@ export interface Config {
   sessionTtlHours: number;
   /** Sign-in attempts allowed per IP and minute. */
   loginRateLimit: number;
+  /** Lets channel fetches reach loopback and private addresses (intranet sources, tests). Off by default (SSRF). */
+  allowPrivateNetwork: boolean;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +42,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  return raw === 'true';
 }
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -96,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: cookieSecureRaw === undefined ? publicUrl.startsWith('https:') : cookieSecureRaw === 'true',
     sessionTtlHours: integer(env, 'TOWNHALL_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
     loginRateLimit: integer(env, 'TOWNHALL_LOGIN_RATE_LIMIT', 10, 1, 10_000),
+    allowPrivateNetwork: boolean(env, 'TOWNHALL_ALLOW_PRIVATE_NETWORK', false),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SentimentLabel, SentimentResult } from '../types.ts';
-import { hasSarcasmMarker, tokenize } from './features.ts';
+import { hasSarcasmMarker } from './features.ts';
 import { makeLexicon, parseLexiconFile, type HAND_LEXICONS } from './lexicon.ts';
 import { decodeModel, predictProbabilities, type LinearWeights } from './model.ts';
 
@@ -45,9 +45,10 @@ const probs = new Float64Array(3);
 export function analyzeSentiment(text: string, lang: string): SentimentResult {
   try {
     const safe = typeof text === 'string' ? text : '';
-    if (safe.trim() === '' || tokenize(safe.length > 400 ? safe.slice(0, 400) : safe).length === 0) return { ...NEUTRAL_EMPTY };
+    if (safe.trim() === '') return { ...NEUTRAL_EMPTY };
     const key: LexiconKey | string = normaliseLang(lang);
-    const p = predictProbabilities(model, safe, key, lexiconFor(key), probs);
+    const { probabilities: p, tokens } = predictProbabilities(model, safe, key, lexiconFor(key), probs);
+    if (tokens === 0) return { ...NEUTRAL_EMPTY };
     let best = 0;
     for (let c = 1; c < 3; c++) if ((p[c] ?? 0) > (p[best] ?? 0)) best = c;
     let score = clamp((p[2] ?? 0) - (p[0] ?? 0), -1, 1);

@@ -152,6 +152,8 @@ export interface FeatureConfig {
 
 /** Features of one post: hashed indices (each weighs 1/sqrt(n)) and dense values. */
 export interface Features {
+  /** Number of tokens read from the post (0: nothing to analyse). */
+  tokenCount: number;
   sparse: Int32Array;
   sparseCount: number;
   dense: Float64Array;
@@ -303,7 +305,7 @@ export function extractFeatures(text: string, lang: string, lexicon: Lexicon, co
   dense[13] = Math.tanh(lexLast / 4);
   dense[14] = contrastAt >= 0 ? 1 : 0;
   dense[15] = lexHits === 0 ? 1 : 0;
-  return { sparse: Int32Array.from(sparse), sparseCount: sparse.length, dense };
+  return { tokenCount: tokens.length, sparse: Int32Array.from(sparse), sparseCount: sparse.length, dense };
 }
 
 function squash(x: number): number {

@@ -34,17 +34,32 @@ export interface LinearWeights {
   offsets: Record<string, number[]>;
 }
 
-/** Class probabilities (softmax of the logits, offsets included) for one post. */
-export function predictProbabilities(weights: LinearWeights, text: string, lang: string, lexicon: Lexicon, out: Float64Array): Float64Array {
+/** Class probabilities (softmax of the logits, offsets included) for one post; `tokens` is 0 for a post with nothing to read. */
+export function predictProbabilities(
+  weights: LinearWeights,
+  text: string,
+  lang: string,
+  lexicon: Lexicon,
+  out: Float64Array,
+): { probabilities: Float64Array; tokens: number } {
   const f = extractFeatures(text, lang, lexicon, weights.config);
   const inv = f.sparseCount > 0 ? 1 / Math.sqrt(f.sparseCount) : 0;
   const offsets = weights.offsets[lang] ?? weights.offsets['*'];
+  const sp = weights.sparse;
+  // One pass over the features: the three class weights of a feature sit side by side.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < f.sparseCount; i++) {
+    const base = (f.sparse[i] ?? 0) * CLASS_COUNT;
+    s0 += sp[base] ?? 0;
+    s1 += sp[base + 1] ?? 0;
+    s2 += sp[base + 2] ?? 0;
+  }
+  const sums = [s0, s1, s2];
   let max = -Infinity;
   for (let c = 0; c < CLASS_COUNT; c++) {
-    let s = 0;
-    const sp = weights.sparse;
-    for (let i = 0; i < f.sparseCount; i++) s += sp[(f.sparse[i] ?? 0) * CLASS_COUNT + c] ?? 0;
-    let z = (weights.bias[c] ?? 0) + (offsets?.[c] ?? 0) + s * weights.scale * inv;
+    let z = (weights.bias[c] ?? 0) + (offsets?.[c] ?? 0) + (sums[c] ?? 0) * weights.scale * inv;
     const dw = weights.dense[c];
     if (dw) for (let k = 0; k < DENSE_COUNT; k++) z += (dw[k] ?? 0) * (f.dense[k] ?? 0);
     out[c] = z;
@@ -57,7 +72,7 @@ export function predictProbabilities(weights: LinearWeights, text: string, lang:
     sum += e;
   }
   for (let c = 0; c < CLASS_COUNT; c++) out[c] = (out[c] ?? 0) / sum;
-  return out;
+  return { probabilities: out, tokens: f.tokenCount };
 }
 
 /** Serialises a model to the file format above. */

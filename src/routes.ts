@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { channelsRoutes } from './channels/channels.routes.ts';
+import { intakeRoutes } from './intake/intake.routes.ts';
+import { webhooksRoutes } from './intake/webhooks.routes.ts';
+import { listeningQueriesRoutes } from './listening/queries.routes.ts';
+import { outboxRoutes } from './outbox/outbox.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { accountsRoutes } from './customers/accounts.routes.ts';
@@ -25,4 +30,9 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: AppContext
   await app.register(identitiesRoutes, options);
   await app.register(postsRoutes, options);
   await app.register(conversationsRoutes, options);
+  await app.register(channelsRoutes, options);
+  await app.register(intakeRoutes, options);
+  await app.register(webhooksRoutes, options);
+  await app.register(listeningQueriesRoutes, options);
+  await app.register(outboxRoutes, options);
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ChannelConnectionRow, Database } from '../platform/db/schema.ts';
+import { exactTimestamp } from '../platform/db/keyset.ts';
 import type { Cursor } from '../platform/pagination.ts';
 
 export async function findConnection(db: Kysely<Database>, workspaceId: string, id: string): Promise<ChannelConnectionRow | undefined> {
@@ -11,10 +12,10 @@ export async function findConnectionByWebhookKey(db: Kysely<Database>, key: stri
   return db.selectFrom('channel_connections').selectAll().where('webhook_key', '=', key).executeTakeFirst();
 }
 
-export async function listConnections(db: Kysely<Database>, workspaceId: string, filter: { type?: string | undefined }, cursor: Cursor | undefined, limit: number): Promise<ChannelConnectionRow[]> {
-  let query = db.selectFrom('channel_connections').selectAll().where('workspace_id', '=', workspaceId);
+export async function listConnections(db: Kysely<Database>, workspaceId: string, filter: { type?: string | undefined }, cursor: Cursor | undefined, limit: number): Promise<(ChannelConnectionRow & { cursor_at: string })[]> {
+  let query = db.selectFrom('channel_connections').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('workspace_id', '=', workspaceId);
   if (filter.type) query = query.where('type', '=', filter.type);
-  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(cursor.at), cursor.id)));
+  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(eb.cast<Date>(eb.val(cursor.at), 'timestamptz'), cursor.id)));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 
@@ -57,7 +58,8 @@ export async function updateConnection(
       ...(values.credentialsEncrypted !== undefined ? { credentials_encrypted: values.credentialsEncrypted } : {}),
       ...(values.status !== undefined ? { status: values.status } : {}),
       ...(values.statusDetail !== undefined ? { status_detail: values.statusDetail } : {}),
-      updated_at: new Date(),
+      // Only configuration changes move updated_at (and so restart the connection's loop).
+      ...(values.name !== undefined || values.settings !== undefined || values.credentialsEncrypted !== undefined || values.status !== undefined ? { updated_at: new Date() } : {}),
     })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
@@ -65,9 +67,12 @@ export async function updateConnection(
     .executeTakeFirst();
 }
 
-/** Persists a transport cursor (since_id, time_us, ETag...) after the payloads it covers are stored. */
+/**
+ * Persists a transport cursor (since_id, time_us, ETag...) after the payloads it covers are stored.
+ * updated_at stays: it marks configuration changes, which restart a connection's loop.
+ */
 export async function saveConnectionState(db: Kysely<Database>, id: string, state: Record<string, unknown>): Promise<void> {
-  await db.updateTable('channel_connections').set({ state: JSON.stringify(state), updated_at: new Date() }).where('id', '=', id).execute();
+  await db.updateTable('channel_connections').set({ state: JSON.stringify(state) }).where('id', '=', id).execute();
 }
 
 export async function deleteConnection(db: Kysely<Database>, workspaceId: string, id: string): Promise<boolean> {

@@ -5,7 +5,8 @@ import type { AppContext } from '../platform/context.ts';
 import type { ChannelConnectionRow } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Timestamp, typed, Uuid } from '../platform/http/schemas.ts';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../platform/pagination.ts';
+import { decodeUuidCursor, toExactPage } from '../platform/db/keyset.ts';
+import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { findConnection, listConnections } from './channels.repository.ts';
 import { changeChannel, createChannel, decryptSecrets, removeChannel } from './channels.service.ts';
 import { channelTypes, driverFor } from './registry.ts';
@@ -68,8 +69,8 @@ export async function channelsRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
     { config: { permission: 'channels:read' }, schema: { tags, querystring: Type.Object({ ...PageQuery, type: Type.Optional(Type.String()) }), response: { 200: PageOf(Channel), ...errorResponses } } },
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-      const rows = await listConnections(db, actorOf(request).workspaceId, request.query, decodeCursor(request.query.cursor), limit);
-      return toPage(rows, limit, (r) => r.created_at, present);
+      const rows = await listConnections(db, actorOf(request).workspaceId, request.query, decodeUuidCursor(request.query.cursor), limit);
+      return toExactPage(rows, limit, present);
     },
   );
 

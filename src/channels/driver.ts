@@ -53,6 +53,8 @@ export interface PollResult {
 export interface OutboundMessage {
   kind: 'reply' | 'publish' | 'message';
   text: string;
+  /** Stable per outbox message: pass it to platforms that deduplicate (Idempotency-Key), so a retry after a crash posts once. */
+  idempotencyKey?: string;
   /** The post replied to, for replies and private messages. */
   inReplyTo?: { externalId: string; authorExternalId?: string | null; threadExternalId?: string | null; url?: string | null } | null;
 }

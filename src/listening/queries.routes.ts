@@ -8,7 +8,8 @@ import type { AppContext } from '../platform/context.ts';
 import type { Database, ListeningQueryRow } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { errorResponses, IdParams, PageOf, PageQuery, Timestamp, typed, Uuid } from '../platform/http/schemas.ts';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../platform/pagination.ts';
+import { decodeUuidCursor, toExactPage } from '../platform/db/keyset.ts';
+import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { deleteQuery, findQuery, insertQuery, listQueries, updateQuery } from './queries.repository.ts';
 
 const Terms = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 500 });
@@ -89,8 +90,8 @@ export async function listeningQueriesRoutes(app: FastifyInstance, { ctx }: { ct
 
   route.get('/api/v1/listening-queries', { config: { permission: 'posts:read' }, schema: { tags, querystring: Type.Object(PageQuery), response: { 200: PageOf(Query), ...errorResponses } } }, async (request) => {
     const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await listQueries(db, actorOf(request).workspaceId, decodeCursor(request.query.cursor), limit);
-    return toPage(rows, limit, (r) => r.created_at, present);
+    const rows = await listQueries(db, actorOf(request).workspaceId, decodeUuidCursor(request.query.cursor), limit);
+    return toExactPage(rows, limit, present);
   });
 
   route.get('/api/v1/listening-queries/:id', { config: { permission: 'posts:read' }, schema: { tags, params: IdParams, response: { 200: Query, ...errorResponses } } }, async (request) => {

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { startOutboxWorker } from '../outbox/outbox.worker.ts';
+import { startConnectors } from '../pipeline/connectors.ts';
 import { startIntakeWorker } from '../pipeline/worker.ts';
 import { defaultAnalyzer } from '../pipeline/analyzer.ts';
 import { ensureWorkspace, type BootstrapResult } from '../workspaces/bootstrap.ts';
@@ -39,11 +41,15 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     const app = await buildServer(ctx, options);
     const worker = startIntakeWorker(store.db, { analyze: defaultAnalyzer(), now: ctx.now }, app.log);
     ctx.notifyIntake = worker.notify;
+    const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, notifyIntake: worker.notify });
+    const outbox = startOutboxWorker({ db: store.db, config, secrets: box, log: app.log, now: ctx.now });
     await app.listen({ port: config.port, host: config.host });
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
         await app.close();
+        await connectors.stop();
+        await outbox.stop();
         await worker.stop();
         await store.close();
       })());

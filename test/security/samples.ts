@@ -27,4 +27,6 @@ export const SAMPLES: Record<string, Sample> = {
   '/api/v1/identities': { body: () => ({ channel: 'x', externalId: `x-${unique()}`, handle: `@sample_${unique()}`, displayName: 'Sample Identity' }) },
   '/api/v1/posts': { body: () => ({ channel: 'x', externalId: `post-${unique()}`, text: 'sample post about the product', postedAt: '2026-01-01T10:00:00.000Z' }) },
   '/api/v1/conversations': { body: () => ({ channel: 'x', subject: `Conversation ${unique()}` }) },
+  '/api/v1/channels': { body: () => ({ type: 'webhook', name: `Hook ${unique()}`, settings: { secret: `sample-secret-${unique()}-${unique()}` } }) },
+  '/api/v1/listening-queries': { body: () => ({ name: `Query ${unique()}`, keywords: ['acme'] }) },
 };

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { ParseError, type ParseResult } from '../../listening/canonical.ts';
 import { canonicalPostFrom } from '../canonical-json.ts';
 import type { ChannelDriver, NativePayload } from '../driver.ts';
-import { verifySha256Header } from '../signatures.ts';
+import { hmacSha256Hex, verifySha256Header } from '../signatures.ts';
 
 export const SIGNATURE_HEADER = 'x-townhall-signature';
 
@@ -29,6 +29,7 @@ export const webhookDriver: ChannelDriver = {
     {
       secret: Type.String({ minLength: 16, description: 'Shared secret for X-Townhall-Signature' }),
       channel: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]*$', description: 'Channel name for posts that name none (default: webhook)' })),
+      replyUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', description: 'Where replies and posts are delivered as signed JSON; the response must be {"id": "<external id>"}' })),
     },
     { additionalProperties: false },
   ),
@@ -38,6 +39,27 @@ export const webhookDriver: ChannelDriver = {
   parse(payload, connection) {
     const channel = typeof connection?.settings['channel'] === 'string' ? connection.settings['channel'] : 'webhook';
     return parseCanonicalJson(payload, channel);
+  },
+  async send(message, connection, runtime) {
+    const replyUrl = connection.settings['replyUrl'];
+    if (typeof replyUrl !== 'string') throw new Error('this webhook channel has no replyUrl setting, so it cannot send');
+    const body = JSON.stringify({ kind: message.kind, text: message.text, inReplyTo: message.inReplyTo ?? null, idempotencyKey: message.idempotencyKey ?? null });
+    const response = await runtime.fetch(replyUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: `sha256=${hmacSha256Hex(connection.secrets['secret'] ?? '', body)}`, ...(message.idempotencyKey ? { 'idempotency-key': message.idempotencyKey } : {}) },
+      body,
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`reply endpoint answered ${response.status}: ${text.slice(0, 200)}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new Error('reply endpoint did not answer JSON');
+    }
+    const id = typeof parsed === 'object' && parsed !== null && 'id' in parsed ? parsed.id : undefined;
+    if (typeof id !== 'string' && typeof id !== 'number') throw new Error('reply endpoint answer has no "id"');
+    return { externalId: String(id) };
   },
   verifyWebhook(request, connection) {
     if (request.method !== 'POST') return { kind: 'reject', status: 401, reason: 'only signed POST requests are accepted' };

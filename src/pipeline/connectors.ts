@@ -1,0 +1,160 @@
+import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import { activeConnections, saveConnectionState, updateConnection } from '../channels/channels.repository.ts';
+import { connectionView } from '../channels/channels.service.ts';
+import { backoffDelayMs, sleep } from '../channels/backoff.ts';
+import type { ChannelDriver, NativePayload } from '../channels/driver.ts';
+import { channelTypes, driverFor } from '../channels/registry.ts';
+import { createDriverRuntime } from '../channels/runtime.ts';
+import { insertRaw } from '../intake/intake.repository.ts';
+import type { Config } from '../platform/config.ts';
+import type { ChannelConnectionRow, Database } from '../platform/db/schema.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+
+/**
+ * Runs the pull side of listening: every active connection whose driver can poll or stream gets
+ * one loop. A payload is stored in raw intake before the connection's cursor moves past it, so a
+ * crash re-fetches at most what was not yet stored (and intake is idempotent).
+ */
+
+export interface ConnectorDeps {
+  db: Kysely<Database>;
+  config: Pick<Config, 'allowPrivateNetwork'>;
+  secrets: SecretBox;
+  log: FastifyBaseLogger;
+  now: () => Date;
+  notifyIntake: () => void;
+  /** How often the set of connections is re-read (new, paused, deleted ones). */
+  rescanMs?: number;
+}
+
+export interface ConnectorRunner {
+  /** Connection ids with a running loop. */
+  running(): string[];
+  stop(): Promise<void>;
+}
+
+const DEFAULT_POLL_SECONDS = 60;
+
+function pollSeconds(row: ChannelConnectionRow): number {
+  const value = Number(row.settings['pollIntervalSeconds']);
+  return Number.isFinite(value) && value >= 1 ? value : DEFAULT_POLL_SECONDS;
+}
+
+async function storePayload(deps: ConnectorDeps, row: ChannelConnectionRow, source: 'poll' | 'stream', payload: NativePayload): Promise<void> {
+  await insertRaw(deps.db, {
+    workspaceId: row.workspace_id,
+    connectionId: row.id,
+    channel: row.type,
+    source,
+    contentType: payload.contentType ?? null,
+    headers: payload.headers ?? {},
+    body: payload.body,
+    dedupeKey: null,
+  });
+}
+
+async function pollLoop(deps: ConnectorDeps, driver: ChannelDriver, initial: ChannelConnectionRow, signal: AbortSignal): Promise<void> {
+  const poll = driver.poll?.bind(driver);
+  if (!poll) return;
+  let state = initial.state;
+  let failures = 0;
+  while (!signal.aborted) {
+    const runtime = createDriverRuntime(deps.config, signal, deps.log.child({ channelId: initial.id, channel: initial.type }), deps.now);
+    let waitMs = pollSeconds(initial) * 1000;
+    try {
+      const result = await poll({ ...connectionView(deps.secrets, initial), state }, runtime);
+      for (const payload of result.payloads) await storePayload(deps, initial, 'poll', payload);
+      await saveConnectionState(deps.db, initial.id, result.state);
+      state = result.state;
+      if (result.payloads.length > 0) deps.notifyIntake();
+      if (failures > 0) await updateConnection(deps.db, initial.workspace_id, initial.id, { statusDetail: null });
+      failures = 0;
+      if (result.retryAfterSeconds !== undefined) waitMs = Math.max(waitMs, result.retryAfterSeconds * 1000);
+    } catch (error) {
+      if (signal.aborted) return;
+      failures++;
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.log.warn({ channelId: initial.id, err: error, failures }, 'poll failed; backing off');
+      await updateConnection(deps.db, initial.workspace_id, initial.id, { statusDetail: `poll failed (${failures}×): ${reason}`.slice(0, 500) }).catch(() => undefined);
+      waitMs = Math.max(waitMs, backoffDelayMs(failures, 2000, 15 * 60_000));
+    }
+    await sleep(waitMs, signal);
+  }
+}
+
+async function streamLoop(deps: ConnectorDeps, driver: ChannelDriver, row: ChannelConnectionRow, signal: AbortSignal): Promise<void> {
+  const stream = driver.stream?.bind(driver);
+  if (!stream) return;
+  let failures = 0;
+  let state = row.state;
+  while (!signal.aborted) {
+    const runtime = createDriverRuntime(deps.config, signal, deps.log.child({ channelId: row.id, channel: row.type }), deps.now);
+    try {
+      // The driver reconnects by itself; returning means it gave up or was stopped.
+      await stream({ ...connectionView(deps.secrets, row), state }, runtime, async (payload, next) => {
+        await storePayload(deps, row, 'stream', payload);
+        await saveConnectionState(deps.db, row.id, next);
+        state = next;
+        failures = 0;
+        deps.notifyIntake();
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      failures++;
+      deps.log.warn({ channelId: row.id, err: error, failures }, 'stream ended with an error; reconnecting');
+    }
+    await sleep(backoffDelayMs(failures, 1000, 5 * 60_000), signal);
+  }
+}
+
+/** Starts loops for active pull connections and keeps the set in step with the database. */
+export function startConnectors(deps: ConnectorDeps): ConnectorRunner {
+  const loops = new Map<string, { controller: AbortController; done: Promise<void>; updatedAt: number }>();
+  const stopAll = new AbortController();
+  const pullTypes = channelTypes().filter((type) => {
+    const driver = driverFor(type);
+    return Boolean(driver?.poll || driver?.stream);
+  });
+
+  const rescan = async () => {
+    const rows = await activeConnections(deps.db, pullTypes);
+    const wanted = new Map(rows.map((r) => [r.id, r]));
+    for (const [id, loop] of loops) {
+      const row = wanted.get(id);
+      // Stop loops of removed or paused connections, and restart those whose settings changed.
+      if (!row || row.updated_at.getTime() !== loop.updatedAt) {
+        loop.controller.abort();
+        await loop.done;
+        loops.delete(id);
+      }
+    }
+    for (const row of rows) {
+      if (loops.has(row.id)) continue;
+      const driver = driverFor(row.type);
+      if (!driver) continue;
+      const controller = new AbortController();
+      const signal = AbortSignal.any([controller.signal, stopAll.signal]);
+      const done = (driver.stream ? streamLoop(deps, driver, row, signal) : pollLoop(deps, driver, row, signal)).catch((error: unknown) =>
+        deps.log.error({ err: error, channelId: row.id }, 'connector loop crashed'),
+      );
+      loops.set(row.id, { controller, done, updatedAt: row.updated_at.getTime() });
+    }
+  };
+
+  const scanner = (async () => {
+    while (!stopAll.signal.aborted) {
+      await rescan().catch((error: unknown) => deps.log.error({ err: error }, 'connector rescan failed'));
+      await sleep(deps.rescanMs ?? 30_000, stopAll.signal);
+    }
+  })();
+
+  return {
+    running: () => [...loops.keys()],
+    async stop() {
+      stopAll.abort();
+      await scanner;
+      await Promise.all([...loops.values()].map((loop) => loop.done));
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { detectUrgency } from './urgency.ts';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { TestServer } from '../support/server.ts';
 
 /**
  * One valid create body per API collection, used by the workspace-isolation test to create a real
@@ -10,6 +11,8 @@ export interface Sample {
   body: () => Record<string, unknown>;
   /** Where the new resource's id is in the 201 response (default: body.id). */
   idOf?: (response: any) => string;
+  /** For resources that need others first (an outbox message needs a channel): creates them and returns the body. */
+  prepare?: (server: TestServer, token: string) => Promise<Record<string, unknown>>;
 }
 
 const unique = () => randomBytes(4).toString('hex');
@@ -29,4 +32,14 @@ export const SAMPLES: Record<string, Sample> = {
   '/api/v1/conversations': { body: () => ({ channel: 'x', subject: `Conversation ${unique()}` }) },
   '/api/v1/channels': { body: () => ({ type: 'webhook', name: `Hook ${unique()}`, settings: { secret: `sample-secret-${unique()}-${unique()}` } }) },
   '/api/v1/listening-queries': { body: () => ({ name: `Query ${unique()}`, keywords: ['acme'] }) },
+  '/api/v1/outbox': {
+    body: () => ({ channelId: '00000000-0000-4000-8000-000000000000', text: 'Our spring collection is here' }),
+    async prepare(server, token) {
+      const channel = await server.request('POST', '/api/v1/channels', {
+        token,
+        body: { type: 'webhook', name: `Outbound ${unique()}`, settings: { secret: `sample-secret-${unique()}-${unique()}`, replyUrl: 'https://example.com/replies' } },
+      });
+      return { channelId: channel.body.id, text: 'Our spring collection is here' };
+    },
+  },
 };

@@ -17,7 +17,7 @@ const DIGITS_RE = /[\p{N}_]+/gu;
 const SPACE_RE = /\s+/g;
 
 /** Longest text the detectors look at: the first few hundred characters decide the language. */
-export const MAX_DETECT_CHARS = 600;
+export const MAX_DETECT_CHARS = 300;
 
 /** Removes URLs, @mentions, hashtag marks, cashtags, emoji, digits and control characters; collapses spaces. */
 export function cleanForLanguage(text: string): string {
@@ -35,11 +35,4 @@ export function cleanForLanguage(text: string): string {
     .replace(SPACE_RE, ' ')
     .trim()
     .slice(0, MAX_DETECT_CHARS);
-}
-
-/** Number of letters in a string (a cheap measure of how much language evidence it holds). */
-export function letterCount(text: string): number {
-  let n = 0;
-  for (const ch of text) if (/\p{L}/u.test(ch)) n++;
-  return n;
 }

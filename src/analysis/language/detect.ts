@@ -18,7 +18,7 @@ const MIN_LETTERS = 12;
 /** A platform tag whose own score is this close to the winner's is kept. */
 const PLATFORM_MARGIN = 0.08;
 
-const LETTERS_RE = /\p{L}/gu;
+const NON_LETTERS_RE = /[^\p{L}]+/gu;
 const TAG_RE = /^([a-z]{2,3})(?:[-_][a-z0-9]+)*$/i;
 
 /** Normalises a platform language tag ("en-GB", "DE", "pt_BR") to ISO 639-1, or undefined if unusable. */
@@ -35,56 +35,67 @@ export function detectLanguage(input: AnalysisInput): LanguageResult {
   const text = typeof input.text === 'string' ? input.text : '';
   const tag = normaliseLanguageTag(input.lang);
   const cleaned = cleanForLanguage(text);
-  const letters = cleaned.match(LETTERS_RE)?.length ?? 0;
+  const letters = cleaned.replace(NON_LETTERS_RE, '').length;
 
-  if (letters === 0) {
-    return tag ? { lang: tag, confidence: 0.5, source: 'platform' } : { lang: UNDETERMINED, confidence: 0, source: 'default' };
+  const scores = letters === 0 ? undefined : languageScores(cleaned);
+  // One pass over the scores: the winner, the best main language, the runner-up and the tag's own score.
+  let top: string | undefined;
+  let topScore = -Infinity;
+  let main: string | undefined;
+  let mainScore = -Infinity;
+  let tagScore: number | undefined;
+  if (scores) {
+    for (const lang in scores) {
+      const score = scores[lang];
+      if (typeof score !== 'number' || !Number.isFinite(score)) continue;
+      if (score > topScore) {
+        topScore = score;
+        top = lang;
+      }
+      if (score > mainScore && MAIN.has(lang)) {
+        mainScore = score;
+        main = lang;
+      }
+      if (lang === tag) tagScore = score;
+    }
   }
-
-  const ranked = rankLanguages(cleaned);
-  const top = ranked[0];
-  if (!top) {
+  if (top === undefined) {
     return tag ? { lang: tag, confidence: 0.5, source: 'platform' } : { lang: UNDETERMINED, confidence: 0, source: 'default' };
   }
 
   // Prefer a main language that scores almost as well as a rarer winner (Dutch vs Afrikaans, Portuguese vs Galician).
   let best = top;
-  if (!MAIN.has(top.lang)) {
-    const main = ranked.find((r) => MAIN.has(r.lang));
-    if (main && main.score >= top.score - MAIN_LANGUAGE_PRIOR) best = main;
+  let bestScore = topScore;
+  if (!MAIN.has(top) && main !== undefined && mainScore >= topScore - MAIN_LANGUAGE_PRIOR) {
+    best = main;
+    bestScore = mainScore;
   }
-  const second = ranked.find((r) => r.lang !== best.lang);
-  const margin = best.score - (second?.score ?? 0);
+  let secondScore = 0;
+  if (scores) {
+    for (const lang in scores) {
+      const score = scores[lang];
+      if (lang !== best && typeof score === 'number' && score > secondScore) secondScore = score;
+    }
+  }
+  const margin = bestScore - secondScore;
   const lengthFactor = Math.min(1, 0.35 + letters / 40);
   const confidence = round3(Math.min(0.99, (0.5 + 0.5 * Math.min(1, margin / 0.15)) * lengthFactor));
 
   if (tag) {
-    if (tag === best.lang) return { lang: tag, confidence: Math.max(confidence, 0.9), source: 'platform' };
-    const tagScore = ranked.find((r) => r.lang === tag)?.score;
-    if (letters < MIN_LETTERS || (tagScore !== undefined && tagScore >= best.score - PLATFORM_MARGIN)) {
+    if (tag === best) return { lang: tag, confidence: Math.max(confidence, 0.9), source: 'platform' };
+    if (letters < MIN_LETTERS || (tagScore !== undefined && tagScore >= bestScore - PLATFORM_MARGIN)) {
       return { lang: tag, confidence: 0.6, source: 'platform' };
     }
   }
-  return { lang: best.lang, confidence, source: 'detected' };
+  return { lang: best, confidence, source: 'detected' };
 }
 
-interface Ranked {
-  lang: string;
-  score: number;
-}
-
-function rankLanguages(cleaned: string): Ranked[] {
+function languageScores(cleaned: string): Record<string, number> | undefined {
   try {
-    const scores = eld.detect(cleaned).getScores();
-    const ranked: Ranked[] = [];
-    for (const [lang, score] of Object.entries(scores)) {
-      if (typeof score === 'number' && Number.isFinite(score)) ranked.push({ lang, score });
-    }
-    ranked.sort((a, b) => b.score - a.score);
-    return ranked;
+    return eld.detect(cleaned).getScores();
   } catch {
     // The detector must never take a post down with it.
-    return [];
+    return undefined;
   }
 }
 

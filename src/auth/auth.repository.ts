@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ApiTokenRow, Database, Role } from '../platform/db/schema.ts';
+import { exactTimestamp } from '../platform/db/keyset.ts';
 import type { Cursor } from '../platform/pagination.ts';
 
 export interface Principal {
@@ -78,10 +79,10 @@ export async function insertToken(
     .executeTakeFirstOrThrow();
 }
 
-export async function listTokens(db: Kysely<Database>, workspaceId: string, userId: string | null, cursor: Cursor | undefined, limit: number): Promise<ApiTokenRow[]> {
-  let query = db.selectFrom('api_tokens').selectAll().where('workspace_id', '=', workspaceId);
+export async function listTokens(db: Kysely<Database>, workspaceId: string, userId: string | null, cursor: Cursor | undefined, limit: number): Promise<(ApiTokenRow & { cursor_at: string })[]> {
+  let query = db.selectFrom('api_tokens').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('workspace_id', '=', workspaceId);
   if (userId) query = query.where('user_id', '=', userId);
-  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(cursor.at), cursor.id)));
+  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(eb.cast<Date>(eb.val(cursor.at), 'timestamptz'), cursor.id)));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 

@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { AppContext } from '../platform/context.ts';
 import { errors } from '../platform/errors.ts';
 import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Timestamp, typed, Uuid } from '../platform/http/schemas.ts';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../platform/pagination.ts';
+import { decodeUuidCursor, toExactPage } from '../platform/db/keyset.ts';
+import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import type { ApiTokenRow } from '../platform/db/schema.ts';
 import { findUser } from '../users/users.repository.ts';
 import { presentUser } from '../users/users.presenter.ts';
@@ -128,8 +129,8 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     },
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-      const rows = await listApiTokens(db, actorOf(request), request.query.all ?? false, decodeCursor(request.query.cursor), limit);
-      return toPage(rows, limit, (r) => r.created_at, presentToken);
+      const rows = await listApiTokens(db, actorOf(request), request.query.all ?? false, decodeUuidCursor(request.query.cursor), limit);
+      return toExactPage(rows, limit, presentToken);
     },
   );
 

@@ -109,7 +109,7 @@ export async function createApiToken(
 }
 
 /** Tokens of the acting user, or of the whole workspace for admins asking for all. */
-export async function listApiTokens(db: Kysely<Database>, actor: Actor, all: boolean, cursor: Cursor | undefined, limit: number): Promise<ApiTokenRow[]> {
+export async function listApiTokens(db: Kysely<Database>, actor: Actor, all: boolean, cursor: Cursor | undefined, limit: number): Promise<(ApiTokenRow & { cursor_at: string })[]> {
   if (all && actor.role !== 'admin') throw errors.forbidden('only admins list every token');
   return listTokens(db, actor.workspaceId, all ? null : actor.userId, cursor, limit);
 }

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database, Insertable, TeamRow, TeamsTable, Updateable } from '../platform/db/schema.ts';
+import { exactTimestamp } from '../platform/db/keyset.ts';
 import type { Cursor } from '../platform/pagination.ts';
 
-export async function listTeams(db: Kysely<Database>, workspaceId: string, cursor: Cursor | undefined, limit: number): Promise<TeamRow[]> {
-  let query = db.selectFrom('teams').selectAll().where('workspace_id', '=', workspaceId);
-  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(cursor.at), cursor.id)));
+export async function listTeams(db: Kysely<Database>, workspaceId: string, cursor: Cursor | undefined, limit: number): Promise<(TeamRow & { cursor_at: string })[]> {
+  let query = db.selectFrom('teams').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('workspace_id', '=', workspaceId);
+  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(eb.cast<Date>(eb.val(cursor.at), 'timestamptz'), cursor.id)));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 

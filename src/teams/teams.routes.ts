@@ -5,7 +5,8 @@ import type { AppContext } from '../platform/context.ts';
 import type { TeamRow } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { errorResponses, IdParams, PageOf, PageQuery, Timestamp, typed, Uuid } from '../platform/http/schemas.ts';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../platform/pagination.ts';
+import { decodeUuidCursor, toExactPage } from '../platform/db/keyset.ts';
+import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { findTeam, listMembers, listTeams, type TeamMember } from './teams.repository.ts';
 import { changeTeam, createTeam, removeMember, removeTeam, setMember } from './teams.service.ts';
 
@@ -50,9 +51,9 @@ export async function teamsRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   route.get('/api/v1/teams', { config: { permission: 'teams:read' }, schema: { tags, querystring: Type.Object(PageQuery), response: { 200: PageOf(Team), ...errorResponses } } }, async (request) => {
     const { workspaceId } = actorOf(request);
     const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await listTeams(db, workspaceId, decodeCursor(request.query.cursor), limit);
+    const rows = await listTeams(db, workspaceId, decodeUuidCursor(request.query.cursor), limit);
     const members = await withMembers(workspaceId, rows);
-    return toPage(rows, limit, (r) => r.created_at, (r) => presentTeam(r, members.get(r.id) ?? []));
+    return toExactPage(rows, limit, (r) => presentTeam(r, members.get(r.id) ?? []));
   });
 
   route.get('/api/v1/teams/:id', { config: { permission: 'teams:read' }, schema: { tags, params: IdParams, response: { 200: Team, ...errorResponses } } }, async (request) => {

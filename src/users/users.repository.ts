@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Insertable, Role, UserRow, UsersTable, Updateable } from '../platform/db/schema.ts';
+import { exactTimestamp } from '../platform/db/keyset.ts';
 import type { Cursor } from '../platform/pagination.ts';
 import { containsPattern } from '../platform/db/like.ts';
 
@@ -17,15 +18,15 @@ export interface UserFilter {
   q?: string | undefined;
 }
 
-export async function listUsers(db: Kysely<Database>, workspaceId: string, filter: UserFilter, cursor: Cursor | undefined, limit: number): Promise<UserRow[]> {
-  let query = db.selectFrom('users').selectAll().where('workspace_id', '=', workspaceId);
+export async function listUsers(db: Kysely<Database>, workspaceId: string, filter: UserFilter, cursor: Cursor | undefined, limit: number): Promise<(UserRow & { cursor_at: string })[]> {
+  let query = db.selectFrom('users').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('workspace_id', '=', workspaceId);
   if (filter.role) query = query.where('role', '=', filter.role);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.q) {
     const pattern = containsPattern(filter.q);
     query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('email', 'ilike', pattern)]));
   }
-  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(cursor.at), cursor.id)));
+  if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(eb.cast<Date>(eb.val(cursor.at), 'timestamptz'), cursor.id)));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 

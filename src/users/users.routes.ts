@@ -4,7 +4,8 @@ import { actorOf } from '../auth/auth.plugin.ts';
 import type { AppContext } from '../platform/context.ts';
 import { errors } from '../platform/errors.ts';
 import { errorResponses, IdParams, PageOf, PageQuery, typed } from '../platform/http/schemas.ts';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../platform/pagination.ts';
+import { decodeUuidCursor, toExactPage } from '../platform/db/keyset.ts';
+import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { findUser, listUsers } from './users.repository.ts';
 import { presentUser } from './users.presenter.ts';
 import { CreatedUser, CreateUserBody, RoleSchema, UpdateUserBody, User } from './users.schema.ts';
@@ -28,8 +29,8 @@ export async function usersRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
     },
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-      const rows = await listUsers(db, actorOf(request).workspaceId, request.query, decodeCursor(request.query.cursor), limit);
-      return toPage(rows, limit, (r) => r.created_at, presentUser);
+      const rows = await listUsers(db, actorOf(request).workspaceId, request.query, decodeUuidCursor(request.query.cursor), limit);
+      return toExactPage(rows, limit, presentUser);
     },
   );
 

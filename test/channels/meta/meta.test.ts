@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionView } from '../../../src/channels/driver.ts';
+import { metaDriver } from '../../../src/channels/meta/meta.driver.ts';
+import { createDriverRuntime } from '../../../src/channels/runtime.ts';
+import { hmacSha256Hex } from '../../../src/channels/signatures.ts';
+import { importFile } from '../../../src/intake/import.service.ts';
+import { drainIntake } from '../../../src/pipeline/worker.ts';
+import type { Store } from '../../../src/platform/db/store.ts';
+import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../../support/server.ts';
+import { openTestStore, STORE_KINDS } from '../../support/stores.ts';
+import { sendJson, startStandIn, type StandIn } from './standin.ts';
+
+const deps = { analyze: null, now: () => new Date() };
+const APP_SECRET = 'meta-app-secret-for-tests';
+const VERIFY_TOKEN = 'verify-me-please';
+const SHARED = new URL('../../../../shared/fixtures/meta/', import.meta.url);
+const OWN = new URL('../../fixtures/meta/', import.meta.url);
+const sharedPath = (name: string) => new URL(name, SHARED).pathname;
+const ownPath = (name: string) => new URL(name, OWN).pathname;
+
+/** The recorded bodies in the order a Page would send them, with what each must leave in the store. */
+const RECORDED = [
+  'facebook-feed-post-add-25.json',
+  'facebook-feed-comment-add-211.json',
+  'facebook-feed-comment-remove-25.json',
+  'facebook-mention-post-add-real.json',
+  'facebook-messaging-message-basic.json',
+  'instagram-wh-comments.json',
+  'whatsapp-incoming-message-text.json',
+  'whatsapp-incoming-message-image.json',
+];
+
+describe.each(STORE_KINDS)('Meta webhooks through the real server on %s', (kind) => {
+  let store: Store;
+  let server: TestServer;
+  let ws: SeededWorkspace;
+  let channel: { id: string; webhookUrl: string };
+
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    server = await startTestServer(store);
+    ws = await seedWorkspace(store.db, 'meta');
+    const created = await server.request('POST', '/api/v1/channels', { token: ws.tokens.manager, body: { type: 'meta', name: 'Brand on Meta', settings: { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN } } });
+    expect(created.status).toBe(201);
+    channel = created.body;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+  });
+
+  const deliver = (body: string, signature = `sha256=${hmacSha256Hex(APP_SECRET, body)}`) =>
+    fetch(server.url + channel.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
+  const countRaw = async () => Number((await store.db.selectFrom('raw_intake').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', ws.workspaceId).executeTakeFirstOrThrow()).n);
+  const listPosts = async (channelName: string) => {
+    const res = await server.request('GET', `/api/v1/posts?channel=${channelName}`, { token: ws.tokens.analyst });
+    expect(res.status).toBe(200);
+    return res.body.items as Array<Record<string, unknown>>;
+  };
+
+  it('returns a webhook URL and never the app secret or verify token', async () => {
+    expect(channel.webhookUrl).toMatch(/^\/webhooks\/[A-Za-z0-9_-]{32}$/);
+    const fetched = await server.request('GET', `/api/v1/channels/${channel.id}`, { token: ws.tokens.admin });
+    expect(fetched.text).not.toContain(APP_SECRET);
+    expect(fetched.text).not.toContain(VERIFY_TOKEN);
+    const row = await store.db.selectFrom('channel_connections').selectAll().where('id', '=', channel.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(APP_SECRET);
+  });
+
+  it('answers the hub.challenge handshake with the challenge for the right token and 403 for a wrong one, storing nothing', async () => {
+    const before = await countRaw();
+    const ok = await fetch(`${server.url}${channel.webhookUrl}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${VERIFY_TOKEN}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await ok.text()).toBe('1158201444');
+    const wrong = await fetch(`${server.url}${channel.webhookUrl}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=guess`);
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).not.toContain('1158201444');
+    expect(await countRaw()).toBe(before);
+  });
+
+  it('answers a wrong or missing X-Hub-Signature-256 with 401 and stores nothing', async () => {
+    const before = await countRaw();
+    const body = readFileSync(sharedPath('facebook-feed-post-add-25.json'), 'utf8');
+    expect((await deliver(body, `sha256=${hmacSha256Hex('not-the-secret', body)}`)).status).toBe(401);
+    expect((await fetch(server.url + channel.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(401);
+    expect(await countRaw()).toBe(before);
+  });
+
+  it('stores every signed recorded body, turns it into posts per platform, and ignores re-deliveries', async () => {
+    for (const name of RECORDED) {
+      const res = await deliver(readFileSync(sharedPath(name), 'utf8'));
+      expect(res.status, name).toBe(200);
+    }
+    // Meta re-delivers when it misses our 200: the same bodies again change nothing.
+    for (const name of RECORDED) expect((await deliver(readFileSync(sharedPath(name), 'utf8'))).status).toBe(200);
+    expect(await countRaw()).toBe(RECORDED.length * 2);
+    await drainIntake(store.db, deps, { workspaceId: ws.workspaceId });
+    const dead = await store.db.selectFrom('raw_intake').select(['status', 'error']).where('workspace_id', '=', ws.workspaceId).where('status', '!=', 'processed').execute();
+    expect(dead).toEqual([]);
+
+    const facebook = await listPosts('facebook');
+    expect(facebook.map((p) => p['externalId']).sort()).toEqual(['1234567890321_7293787835232', '1234567890321_98722536423179', '901097836652708_903438993085259']);
+    const comment = facebook.find((p) => p['externalId'] === '901097836652708_903438993085259');
+    expect(comment).toMatchObject({ kind: 'comment', direction: 'out', text: 'and the next one', author: { displayName: 'Tester' }, parentExternalId: '1234567890321_901097836652708' });
+    expect(facebook.find((p) => p['externalId'] === '1234567890321_7293787835232')).toMatchObject({ text: "Let's check this", author: { displayName: 'John Doe' } });
+
+    const messenger = await listPosts('messenger');
+    expect(messenger).toHaveLength(1);
+    expect(messenger[0]).toMatchObject({ kind: 'direct', visibility: 'private', text: 'hello, world!', threadExternalId: 'messenger:12345654332:987654321432' });
+
+    const instagram = await listPosts('instagram');
+    expect(instagram.map((p) => [p['externalId'], p['text']])).toEqual([['123456789', 'This is an example.']]);
+
+    // Both WhatsApp recordings carry the same message id: one message, the first text wins.
+    const whatsapp = await listPosts('whatsapp');
+    expect(whatsapp).toHaveLength(1);
+    expect(whatsapp[0]).toMatchObject({ text: 'Test', kind: 'direct', author: { handle: '+491234567890', displayName: 'TestUser' } });
+    const identity = await store.db.selectFrom('social_identities').selectAll().where('workspace_id', '=', ws.workspaceId).where('channel', '=', 'whatsapp').executeTakeFirstOrThrow();
+    expect(identity).toMatchObject({ external_id: '491234567890', handle: '+491234567890', display_name: 'TestUser' });
+  });
+
+  it('applies an edit with history, links a reaction, and deletes a removed comment', async () => {
+    expect((await deliver(readFileSync(ownPath('facebook-feed-edit-reply-reaction.json'), 'utf8'))).status).toBe(200);
+    const removal = JSON.stringify({
+      object: 'page',
+      entry: [{ id: '1234567890321', time: 1764065000, changes: [{ field: 'feed', value: { item: 'comment', verb: 'remove', comment_id: '901097836652708_903438993085259', post_id: '1234567890321_901097836652708' } }] }],
+    });
+    expect((await deliver(removal)).status).toBe(200);
+    await drainIntake(store.db, deps, { workspaceId: ws.workspaceId });
+    const post = await store.db.selectFrom('posts').select(['id', 'text', 'metrics']).where('workspace_id', '=', ws.workspaceId).where('external_id', '=', '1234567890321_7293787835232').executeTakeFirstOrThrow();
+    expect(post.text).toBe("Let's check this – the X200 zip broke after 2 days 😕");
+    expect(post.metrics).toMatchObject({ reactions: 1 });
+    const revisions = await store.db.selectFrom('post_revisions').select('text').where('post_id', '=', post.id).execute();
+    expect(revisions.map((r) => r.text)).toEqual(["Let's check this"]);
+    const facebook = await listPosts('facebook');
+    expect(facebook.map((p) => p['externalId']).sort()).toEqual(['1234567890321_7293787835232', '1234567890321_98722536423179', '7293787835232_5550001112223']);
+  });
+});
+
+describe.each(STORE_KINDS)('Meta import of webhook bodies on %s', (kind) => {
+  let store: Store;
+  let ws: SeededWorkspace;
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    ws = await seedWorkspace(store.db, 'metaimport');
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  const cases: Array<[string, string, number, number]> = [
+    // file, path, imported the first time, duplicates the first time
+    ['facebook-feed-post-add-25.json', sharedPath('facebook-feed-post-add-25.json'), 1, 0],
+    ['facebook-feed-comment-add-211.json', sharedPath('facebook-feed-comment-add-211.json'), 1, 0],
+    ['facebook-feed-comment-remove-25.json', sharedPath('facebook-feed-comment-remove-25.json'), 0, 0],
+    ['facebook-mention-post-add-real.json', sharedPath('facebook-mention-post-add-real.json'), 1, 0],
+    ['facebook-messaging-message-basic.json', sharedPath('facebook-messaging-message-basic.json'), 1, 0],
+    ['instagram-wh-comments.json', sharedPath('instagram-wh-comments.json'), 1, 0],
+    ['whatsapp-incoming-message-text.json', sharedPath('whatsapp-incoming-message-text.json'), 1, 0],
+    ['whatsapp-incoming-message-image.json', sharedPath('whatsapp-incoming-message-image.json'), 0, 1],
+    ['own facebook-feed-edit-reply-reaction.json', ownPath('facebook-feed-edit-reply-reaction.json'), 1, 1],
+    ['own instagram-comment-reply-mention.json', ownPath('instagram-comment-reply-mention.json'), 2, 0],
+    ['own messenger-echo-attachment-delivery.json', ownPath('messenger-echo-attachment-delivery.json'), 2, 0],
+    ['own whatsapp-document-video-statuses.json', ownPath('whatsapp-document-video-statuses.json'), 2, 0],
+  ];
+
+  it.each(cases)('imports %s with exact counts, and adds nothing the second time', async (_name, path, imported, duplicates) => {
+    const first = await importFile(store.db, deps, { workspaceId: ws.workspaceId, channel: 'meta', path });
+    expect(first).toMatchObject({ imported, duplicates, rejected: 0 });
+    const second = await importFile(store.db, deps, { workspaceId: ws.workspaceId, channel: 'meta', path });
+    expect(second.imported).toBe(0);
+    expect(second.rejected).toBe(0);
+  });
+
+  it('ends with exactly the posts the bodies hold', async () => {
+    const rows = await store.db.selectFrom('posts').select(['channel']).where('workspace_id', '=', ws.workspaceId).execute();
+    const byChannel: Record<string, number> = {};
+    for (const row of rows) byChannel[row.channel] = (byChannel[row.channel] ?? 0) + 1;
+    expect(byChannel).toEqual({ facebook: 4, messenger: 3, instagram: 3, whatsapp: 3 });
+  });
+});
+
+describe('Meta replies through the Graph API stand-in', () => {
+  let graph: StandIn;
+  const controller = new AbortController();
+  const runtime = createDriverRuntime({ allowPrivateNetwork: true }, controller.signal);
+  let connection: ConnectionView;
+
+  beforeAll(async () => {
+    graph = await startStandIn((request, response) => {
+      if (request.path.startsWith('/v21.0/bad/')) return sendJson(response, 400, { error: { message: 'Unsupported post request', type: 'GraphMethodException', code: 100 } });
+      if (request.path.endsWith('/comments') || request.path.endsWith('/replies') || request.path.endsWith('/feed')) return sendJson(response, 200, { id: 'new_123' });
+      if (request.path.endsWith('/me/messages')) return sendJson(response, 200, { recipient_id: '987654321432', message_id: 'm_sent_1' });
+      if (request.path.endsWith('/10634295353625/messages')) return sendJson(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: '491234567890', wa_id: '491234567890' }], messages: [{ id: 'wamid.SENT' }] });
+      return sendJson(response, 400, { error: { message: 'Unsupported post request', type: 'GraphMethodException', code: 100 } });
+    });
+    connection = { id: 'c1', workspaceId: 'w1', settings: { graphBaseUrl: `${graph.url}/v21.0`, pageId: '1234567890321' }, secrets: { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, accessToken: 'EAAB-page-token' }, state: {} };
+  });
+  afterAll(async () => {
+    controller.abort();
+    await graph?.close();
+  });
+
+  const last = () => {
+    const request = graph.requests.at(-1);
+    if (!request) throw new Error('no request reached the stand-in');
+    return { path: request.path, proof: request.url.searchParams.get('appsecret_proof'), auth: request.headers['authorization'], body: JSON.parse(request.body) as unknown };
+  };
+  const proof = hmacSha256Hex(APP_SECRET, 'EAAB-page-token');
+
+  it('replies to a Facebook comment with POST /{comment-id}/comments', async () => {
+    const sent = await metaDriver.send!({ kind: 'reply', text: 'Sorry! DM us your order number.', inReplyTo: { externalId: '901097836652708_903438993085259', threadExternalId: '1234567890321_901097836652708' } }, connection, runtime);
+    expect(sent).toEqual({ externalId: 'new_123' });
+    expect(last()).toEqual({ path: '/v21.0/901097836652708_903438993085259/comments', proof, auth: 'Bearer EAAB-page-token', body: { message: 'Sorry! DM us your order number.' } });
+  });
+
+  it('replies to an Instagram comment with POST /{ig-comment-id}/replies', async () => {
+    await metaDriver.send!({ kind: 'reply', text: 'Yes, in forest green 💚', inReplyTo: { externalId: '17999888777666555', threadExternalId: '18011122233344455' } }, connection, runtime);
+    expect(last()).toMatchObject({ path: '/v21.0/17999888777666555/replies', auth: 'Bearer EAAB-page-token', body: { message: 'Yes, in forest green 💚' } });
+  });
+
+  it('answers a Messenger conversation with POST /me/messages to the person', async () => {
+    const sent = await metaDriver.send!({ kind: 'message', text: 'Replacement is on its way.', inReplyTo: { externalId: 'mid.1457764197618:41d102a3e1ae206a38', authorExternalId: '987654321432', threadExternalId: 'messenger:12345654332:987654321432' } }, connection, runtime);
+    expect(sent).toEqual({ externalId: 'm_sent_1' });
+    expect(last()).toMatchObject({ path: '/v21.0/me/messages', body: { recipient: { id: '987654321432' }, messaging_type: 'RESPONSE', message: { text: 'Replacement is on its way.' } } });
+  });
+
+  it('answers a WhatsApp message with POST /{phone-number-id}/messages quoting it in context', async () => {
+    const wamid = 'wamid.HBgNNDkxNTIwOTgzMzM5OBUCABIYHGDEHJVFHJEVCFHJEVBCMTkyODk1OEIyAA==';
+    const sent = await metaDriver.send!({ kind: 'message', text: 'Danke! Wir melden uns.', inReplyTo: { externalId: wamid, authorExternalId: '491234567890', threadExternalId: 'whatsapp:10634295353625:491234567890' } }, connection, runtime);
+    expect(sent).toEqual({ externalId: 'wamid.SENT' });
+    expect(last()).toEqual({
+      path: '/v21.0/10634295353625/messages',
+      proof,
+      auth: 'Bearer EAAB-page-token',
+      body: { messaging_product: 'whatsapp', recipient_type: 'individual', to: '491234567890', type: 'text', text: { preview_url: false, body: 'Danke! Wir melden uns.' }, context: { message_id: wamid } },
+    });
+  });
+
+  it('reports the Graph API error message when a send fails', async () => {
+    await expect(metaDriver.send!({ kind: 'reply', text: 'x', inReplyTo: { externalId: '1_2' } }, { ...connection, settings: { graphBaseUrl: `${graph.url}/v21.0/bad` } }, runtime)).rejects.toThrow(
+      /Graph API answered 400 .*Unsupported post request/,
+    );
+  });
+});

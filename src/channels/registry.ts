@@ -2,11 +2,12 @@ import { blueskyDriver } from './bluesky/bluesky.driver.ts';
 import { csvDriver } from './csv/csv.driver.ts';
 import type { ChannelDriver } from './driver.ts';
 import { jsonlDriver } from './jsonl/jsonl.driver.ts';
+import { metaDriver } from './meta/meta.driver.ts';
 import { webhookDriver } from './webhook/webhook.driver.ts';
 import { xDriver } from './x/x.driver.ts';
 
 /** Every channel driver by type. Adding a channel: its folder plus one line here. */
-const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, xDriver, blueskyDriver];
+const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver];
 
 const BY_TYPE = new Map(DRIVERS.map((driver) => [driver.type, driver]));
 

@@ -8,7 +8,7 @@ type OnPayload = (payload: NativePayload, state: Record<string, unknown>) => Pro
 /** Rule tag marking the filtered-stream rules a connection owns; other rules on the app are left alone. */
 export const ruleTag = (connectionId: string) => `townhall:${connectionId}`;
 
-/** Splits a byte stream into lines (X separates messages with \r\n; blank lines are keep-alives). */
+/** Splits a byte stream into complete lines (X ends each message with \r\n; blank lines are keep-alives). */
 export async function* ndjsonLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buffer = '';
@@ -22,8 +22,7 @@ export async function* ndjsonLines(body: AsyncIterable<Uint8Array>): AsyncGenera
       newline = buffer.indexOf('\n');
     }
   }
-  buffer += decoder.decode();
-  if (buffer.trim()) yield buffer.replace(/\r$/, '');
+  // An unterminated tail is a message cut off by a dropped connection: X ends every message with \r\n.
 }
 
 /**

@@ -19,6 +19,13 @@ export interface NearDuplicateOptions {
   threshold?: number;
   /** Character shingle length; default 5. */
   shingleSize?: number;
+  /**
+   * Most indexed items compared per lookup (default 128): a campaign with thousands of copies fills one
+   * bucket, and a hundred comparisons already prove a post belongs to it.
+   */
+  maxCandidates?: number;
+  /** Most near-duplicates returned per lookup, newest first (default 20). */
+  maxMatches?: number;
 }
 
 export interface NearDuplicateMatch {
@@ -121,8 +128,14 @@ export class NearDuplicateIndex {
   private readonly rows: number;
   private readonly threshold: number;
   private readonly shingleSize: number;
+  private readonly maxCandidates: number;
+  private readonly maxMatches: number;
   private readonly items = new Map<string, Item>();
-  private readonly buckets = new Map<number, Set<string>>();
+  /** LSH buckets; removal only counts the dead, and a bucket is compacted once half of it is dead. */
+  private readonly buckets = new Map<number, { items: Item[]; dead: number }>();
+  /** Items in insertion order; a queue rather than Map iteration, which walks over deleted entries in V8. */
+  private order: Item[] = [];
+  private head = 0;
   private newest = Number.NEGATIVE_INFINITY;
 
   constructor(options: NearDuplicateOptions = {}) {
@@ -134,6 +147,8 @@ export class NearDuplicateIndex {
     this.numHashes = this.rows * this.bands;
     this.threshold = options.threshold ?? 0.7;
     this.shingleSize = Math.max(1, Math.floor(options.shingleSize ?? 5));
+    this.maxCandidates = Math.max(1, Math.floor(options.maxCandidates ?? 128));
+    this.maxMatches = Math.max(1, Math.floor(options.maxMatches ?? 20));
   }
 
   /** Number of indexed items. */
@@ -154,14 +169,17 @@ export class NearDuplicateIndex {
   private candidates(signature: Uint32Array, keys: readonly number[], threshold: number, exclude: string | null): NearDuplicateMatch[] {
     const seen = new Set<string>();
     const matches: NearDuplicateMatch[] = [];
-    for (const key of keys) {
+    scan: for (const key of keys) {
       const bucket = this.buckets.get(key);
       if (bucket === undefined) continue;
-      for (const id of bucket) {
-        if (seen.has(id) || id === exclude) continue;
-        seen.add(id);
-        const item = this.items.get(id);
+      // Newest first: recent copies matter most, and the comparison budget goes to them.
+      for (let i = bucket.items.length - 1; i >= 0; i--) {
+        const item = bucket.items[i];
         if (item === undefined) continue;
+        const id = item.id;
+        if (seen.has(id) || id === exclude || this.items.get(id) !== item) continue;
+        if (seen.size >= this.maxCandidates || matches.length >= this.maxMatches) break scan;
+        seen.add(id);
         const similarity = estimateSimilarity(signature, item.signature);
         if (similarity >= threshold) matches.push({ id, similarity, time: item.time, author: item.author });
       }
@@ -169,7 +187,7 @@ export class NearDuplicateIndex {
     return matches.sort((a, b) => b.similarity - a.similarity || a.time - b.time);
   }
 
-  /** Near-duplicates of a text among the indexed items, most similar first. */
+  /** Near-duplicates of a text among the indexed items (bounded by `maxCandidates`/`maxMatches`), most similar first. */
   findNearDuplicates(text: string, threshold = this.threshold): NearDuplicateMatch[] {
     const signature = minHashSignature(text, this.numHashes, this.shingleSize);
     if (signature === null) return [];
@@ -194,7 +212,7 @@ export class NearDuplicateIndex {
       if (other !== undefined) other.duplicated = true;
     }
     const source = typeof text === 'string' ? text : '';
-    this.items.set(id, {
+    const item: Item = {
       id,
       time: at,
       author: typeof author === 'string' ? author : null,
@@ -202,16 +220,18 @@ export class NearDuplicateIndex {
       keys,
       example: source.slice(0, EXAMPLE_LENGTH),
       duplicated: matches.length > 0,
-    });
+    };
+    this.items.set(id, item);
+    this.order.push(item);
     for (const key of keys) {
       const bucket = this.buckets.get(key);
-      if (bucket === undefined) this.buckets.set(key, new Set([id]));
-      else bucket.add(id);
+      if (bucket === undefined) this.buckets.set(key, { items: [item], dead: 0 });
+      else bucket.items.push(item);
     }
     while (this.items.size > this.maxItems) {
-      const oldest = this.items.keys().next();
-      if (oldest.done === true) break;
-      this.remove(oldest.value);
+      const oldest = this.shift();
+      if (oldest === undefined) break;
+      this.remove(oldest.id);
     }
     return matches;
   }
@@ -224,18 +244,42 @@ export class NearDuplicateIndex {
     for (const key of item.keys) {
       const bucket = this.buckets.get(key);
       if (bucket === undefined) continue;
-      bucket.delete(id);
-      if (bucket.size === 0) this.buckets.delete(key);
+      bucket.dead++;
+      if (bucket.dead >= bucket.items.length) this.buckets.delete(key);
+      else if (bucket.dead * 2 > bucket.items.length) {
+        bucket.items = bucket.items.filter((x) => this.items.get(x.id) === x);
+        bucket.dead = 0;
+      }
     }
+  }
+
+  /** The oldest live item in insertion order, or undefined; skips entries removed or replaced since. */
+  private peek(): Item | undefined {
+    while (this.head < this.order.length) {
+      const item = this.order[this.head];
+      if (item !== undefined && this.items.get(item.id) === item) return item;
+      this.head++;
+    }
+    return undefined;
+  }
+
+  private shift(): Item | undefined {
+    const item = this.peek();
+    if (item !== undefined) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+    return item;
   }
 
   /** Evicts items older than the window before `now`; returns how many were evicted. */
   evict(now: number): number {
     const cutoff = now - this.windowMs;
     let evicted = 0;
-    // Items arrive roughly in time order, so the oldest sit at the front of the Map.
-    for (const item of this.items.values()) {
-      if (item.time >= cutoff) break;
+    // Items arrive roughly in time order, so the oldest sit at the front of the queue.
+    for (let item = this.peek(); item !== undefined && item.time < cutoff; item = this.peek()) {
+      this.shift();
       this.remove(item.id);
       evicted++;
     }
@@ -279,11 +323,10 @@ export class NearDuplicateIndex {
     };
     // Within a bucket, compare each member with the bucket's first member: linear even for huge campaigns.
     for (const bucket of this.buckets.values()) {
-      if (bucket.size < 2) continue;
+      if (bucket.items.length - bucket.dead < 2) continue;
       let first: Item | undefined;
-      for (const id of bucket) {
-        const item = this.items.get(id);
-        if (item === undefined) continue;
+      for (const item of bucket.items) {
+        if (this.items.get(item.id) !== item) continue;
         if (first === undefined) {
           first = item;
           continue;

@@ -80,6 +80,11 @@ export interface ChannelDriver {
   /** True when the platform pushes to a per-connection webhook URL. */
   receivesWebhooks: boolean;
   importFraming: ImportFraming;
+  /**
+   * Turns the bytes of an imported document (or a fetched body) into the text stored as the raw body,
+   * when the format declares its own encoding (an XML prolog's encoding="ISO-8859-1"). Default: UTF-8.
+   */
+  decode?(bytes: Buffer, contentType?: string | null): string;
   /** Pure: native payload → canonical items. Throws ParseError for payloads it cannot understand. */
   parse(payload: NativePayload, connection?: Pick<ConnectionView, 'settings'>): ParseResult;
   /** Checks an inbound webhook request in constant time (signatures) or answers its handshake. */

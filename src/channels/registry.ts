@@ -1,3 +1,4 @@
+import { rssDriver } from './rss/rss.driver.ts';
 import { blueskyDriver } from './bluesky/bluesky.driver.ts';
 import { csvDriver } from './csv/csv.driver.ts';
 import type { ChannelDriver } from './driver.ts';
@@ -7,7 +8,7 @@ import { webhookDriver } from './webhook/webhook.driver.ts';
 import { xDriver } from './x/x.driver.ts';
 
 /** Every channel driver by type. Adding a channel: its folder plus one line here. */
-const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver];
+const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver];
 
 const BY_TYPE = new Map(DRIVERS.map((driver) => [driver.type, driver]));
 

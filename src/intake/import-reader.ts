@@ -14,14 +14,18 @@ export interface ImportUnit {
 
 const keyOf = (body: string) => createHash('sha256').update(body).digest('hex');
 
-/** Streams an import file as payload units in constant memory (except 'document': one unit per file). */
-export async function* readImportUnits(path: string, framing: ImportFraming): AsyncGenerator<ImportUnit> {
+/**
+ * Streams an import file as payload units in constant memory (except 'document': one unit per file).
+ * `decode` turns a document's bytes into text when its format declares an encoding (default UTF-8).
+ */
+export async function* readImportUnits(path: string, framing: ImportFraming, decode?: (bytes: Buffer) => string): AsyncGenerator<ImportUnit> {
   const stream = createReadStream(path);
   const bytes = () => stream.bytesRead;
   if (framing === 'document') {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    const body = Buffer.concat(chunks).toString('utf8');
+    const content = Buffer.concat(chunks);
+    const body = decode ? decode(content) : content.toString('utf8');
     if (body.trim()) yield { body, dedupeKey: keyOf(body), bytesRead: bytes() };
     return;
   }
@@ -41,13 +45,20 @@ export async function* readImportUnits(path: string, framing: ImportFraming): As
     return;
   }
   // mbox: messages start at lines "From " at the beginning of a line; ">From " quoting is undone.
+  // A file whose first line is not a "From " line is not an mbox but one message (.eml): kept whole.
   let message: string[] = [];
+  let single: boolean | undefined;
   const flush = function* (): Generator<ImportUnit> {
     const body = message.join('\n').trim();
     message = [];
     if (body) yield { body, dedupeKey: keyOf(body), bytesRead: bytes() };
   };
   for await (const line of lines) {
+    single ??= !line.startsWith('From ');
+    if (single) {
+      message.push(line);
+      continue;
+    }
     if (line.startsWith('From ')) {
       yield* flush();
       continue;

@@ -41,7 +41,7 @@ export async function importFile(
     summary.rejected++;
     if (summary.rejections.length < 20) summary.rejections.push({ unit: units, reason });
   };
-  for await (const unit of readImportUnits(input.path, driver.importFraming)) {
+  for await (const unit of readImportUnits(input.path, driver.importFraming, driver.decode?.bind(driver))) {
     units++;
     const stored = await insertRaw(db, {
       workspaceId: input.workspaceId,

@@ -1,4 +1,6 @@
 import { rssDriver } from './rss/rss.driver.ts';
+import { discourseDriver } from './discourse/discourse.driver.ts';
+import { rssDriver } from './rss/rss.driver.ts';
 import { blueskyDriver } from './bluesky/bluesky.driver.ts';
 import { csvDriver } from './csv/csv.driver.ts';
 import type { ChannelDriver } from './driver.ts';
@@ -8,7 +10,7 @@ import { webhookDriver } from './webhook/webhook.driver.ts';
 import { xDriver } from './x/x.driver.ts';
 
 /** Every channel driver by type. Adding a channel: its folder plus one line here. */
-const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver];
+const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, rssDriver, discourseDriver];
 
 const BY_TYPE = new Map(DRIVERS.map((driver) => [driver.type, driver]));
 

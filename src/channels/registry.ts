@@ -1,4 +1,3 @@
-import { rssDriver } from './rss/rss.driver.ts';
 import { discourseDriver } from './discourse/discourse.driver.ts';
 import { rssDriver } from './rss/rss.driver.ts';
 import { blueskyDriver } from './bluesky/bluesky.driver.ts';
@@ -10,7 +9,7 @@ import { webhookDriver } from './webhook/webhook.driver.ts';
 import { xDriver } from './x/x.driver.ts';
 
 /** Every channel driver by type. Adding a channel: its folder plus one line here. */
-const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, rssDriver, discourseDriver];
+const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, discourseDriver];
 
 const BY_TYPE = new Map(DRIVERS.map((driver) => [driver.type, driver]));
 

@@ -7,9 +7,10 @@ import { jsonlDriver } from './jsonl/jsonl.driver.ts';
 import { metaDriver } from './meta/meta.driver.ts';
 import { webhookDriver } from './webhook/webhook.driver.ts';
 import { xDriver } from './x/x.driver.ts';
+import { mastodonDriver } from './mastodon/mastodon.driver.ts';
 
 /** Every channel driver by type. Adding a channel: its folder plus one line here. */
-const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, discourseDriver];
+const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, discourseDriver, mastodonDriver];
 
 const BY_TYPE = new Map(DRIVERS.map((driver) => [driver.type, driver]));
 

@@ -1,3 +1,4 @@
+import { emailDriver } from './email/email.driver.ts';
 import { youtubeDriver } from './youtube/youtube.driver.ts';
 import { discourseDriver } from './discourse/discourse.driver.ts';
 import { rssDriver } from './rss/rss.driver.ts';
@@ -11,7 +12,7 @@ import { xDriver } from './x/x.driver.ts';
 import { mastodonDriver } from './mastodon/mastodon.driver.ts';
 
 /** Every channel driver by type. Adding a channel: its folder plus one line here. */
-const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, discourseDriver, mastodonDriver, youtubeDriver];
+const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, discourseDriver, mastodonDriver, youtubeDriver, emailDriver];
 
 const BY_TYPE = new Map(DRIVERS.map((driver) => [driver.type, driver]));
 

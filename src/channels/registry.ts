@@ -10,9 +10,10 @@ import { metaDriver } from './meta/meta.driver.ts';
 import { webhookDriver } from './webhook/webhook.driver.ts';
 import { xDriver } from './x/x.driver.ts';
 import { mastodonDriver } from './mastodon/mastodon.driver.ts';
+import { redditDriver } from './reddit/reddit.driver.ts';
 
 /** Every channel driver by type. Adding a channel: its folder plus one line here. */
-const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, discourseDriver, mastodonDriver, youtubeDriver, emailDriver];
+const DRIVERS: ChannelDriver[] = [webhookDriver, jsonlDriver, csvDriver, metaDriver, xDriver, blueskyDriver, rssDriver, discourseDriver, mastodonDriver, youtubeDriver, emailDriver, redditDriver];
 
 const BY_TYPE = new Map(DRIVERS.map((driver) => [driver.type, driver]));
 

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ParseError, type CanonicalPost, type ParsedItem } from '../../listening/canonical.ts';
+import { redditSources } from './reddit.driver.ts';
+import { parseReddit, unescapeLegacy } from './reddit.parse.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/reddit/${name}`, import.meta.url), 'utf8');
+const posts = (items: ParsedItem[]): CanonicalPost[] => items.flatMap((i) => (i.type === 'post' ? [i.post] : []));
+
+describe('Reddit listing parsing', () => {
+  it('reads a subreddit listing: an edited self post, a link post, a deleted post, a German post', () => {
+    const { items, skipped } = parseReddit(fixture('r-campinggear-new.json'));
+    expect(skipped).toEqual([]);
+    expect(items.map((i) => i.type)).toEqual(['post', 'post', 'delete', 'post']);
+    const [edited, link, german] = posts(items);
+    expect(edited).toEqual({
+      channel: 'reddit',
+      externalId: 't3_1h2abc1',
+      author: { channel: 'reddit', externalId: 't2_trail_9x', handle: 'trail_mia', displayName: 'trail_mia', profileUrl: 'https://www.reddit.com/user/trail_mia/' },
+      kind: 'post',
+      direction: 'in',
+      visibility: 'public',
+      text: 'NorthPeak X200 zipper broke after 2 days\n\nBought the X200 last week & the main zip split on day 2 😞\n\nAnyone had luck with their warranty? > "lifetime" they said',
+      postedAt: '2024-11-24T08:00:00.000Z',
+      mentions: [],
+      links: [],
+      metrics: { score: 42, replies: 5 },
+      url: 'https://www.reddit.com/r/CampingGear/comments/1h2abc1/northpeak_x200_zipper_broke_af/',
+      editedAt: '2024-11-24T09:00:00.000Z',
+    });
+    expect(link).toMatchObject({ externalId: 't3_1h2abc2', text: 'NorthPeak vs Ridgeline: 6 months later', links: ['https://ridgeline-vs-northpeak.example/review?src=reddit&v=2'], metrics: { score: 118, replies: 34 }, author: { handle: 'gear_guru' } });
+    expect(items[2]).toEqual({ type: 'delete', channel: 'reddit', externalId: 't3_1h2abc3', at: '2024-11-24T06:00:00.000Z' });
+    expect(german).toMatchObject({ externalId: 't3_1h2abc4', text: 'X200 in grün – lohnt sich das?\n\nTaugt der Rucksack für Mehrtagestouren? 🏔️', editedAt: null });
+  });
+
+  it('reads the comments endpoint: the post, nested replies with parent and thread, a deleted comment, a more stub', () => {
+    const { items, skipped } = parseReddit(fixture('comments-t3_1h2abc1.json'));
+    expect(skipped).toEqual(['more: 3 comments under t1_lz9d001']);
+    expect(items.map((i) => (i.type === 'post' ? i.post.externalId : `${i.type}:${i.type === 'delete' ? i.externalId : ''}`))).toEqual([
+      't3_1h2abc1',
+      't1_lz9d001',
+      't1_lz9d003',
+      't1_lz9d004',
+      'delete:t1_lz9d005',
+      't1_lz9d006',
+      't1_lz9d007',
+    ]);
+    const comments = posts(items).filter((p) => p.kind === 'comment');
+    expect(comments.map((c) => [c.externalId, c.author?.handle, c.parentExternalId, c.threadExternalId])).toEqual([
+      ['t1_lz9d001', 'gear_guru', 't3_1h2abc1', 't3_1h2abc1'],
+      ['t1_lz9d003', 'northpeak_support', 't1_lz9d001', 't3_1h2abc1'],
+      ['t1_lz9d004', 'trail_mia', 't1_lz9d003', 't3_1h2abc1'],
+      ['t1_lz9d006', 'rando_hiker', 't1_lz9d005', 't3_1h2abc1'],
+      ['t1_lz9d007', 'hans_im_wald', 't3_1h2abc1', 't3_1h2abc1'],
+    ]);
+    expect(comments[1]?.text).toBe("Hi! Sorry about that <3 Please DM us your order number and we'll swap it.");
+    expect(comments[4]).toMatchObject({ editedAt: '2024-11-24T08:45:00.000Z', postedAt: '2024-11-24T08:40:00.000Z' });
+  });
+
+  it('reads search results across subreddits', () => {
+    const result = posts(parseReddit(fixture('search-northpeak-x200.json')).items);
+    expect(result.map((p) => [p.externalId, p.author?.handle, p.text.split('\n')[0]])).toEqual([
+      ['t3_1h2xyz9', 'ul_nerd', 'Lighter alternative to the NorthPeak X200?'],
+      ['t3_1h2xyz8', 'bifl_fan', '[Request] Backpack with a real lifetime warranty (not NorthPeak)'],
+    ]);
+    expect(result[0]?.text).toContain("<1kg packs. X200 is 1.4 kg & that's too much.");
+  });
+
+  it('undoes only the legacy escaping of &, < and >', () => {
+    expect(unescapeLegacy('a &amp;lt; b &lt;3 &gt; &quot;')).toBe('a &lt; b <3 > &quot;');
+  });
+
+  it('rejects bodies that are not listings', () => {
+    expect(() => parseReddit('nope')).toThrow(ParseError);
+    expect(() => parseReddit('{"kind": "t3"}')).toThrow(/Listing/);
+    expect(() => parseReddit('{"message": "Too Many Requests", "error": 429}')).toThrow(/Too Many Requests/);
+  });
+
+  it('derives subreddit and search sources from settings', () => {
+    expect(redditSources({ subreddits: ['r/CampingGear', 'Ultralight'], searches: ['northpeak x200'] })).toEqual([
+      { key: 'r/campinggear', path: '/r/CampingGear/new.json', params: {} },
+      { key: 'r/ultralight', path: '/r/Ultralight/new.json', params: {} },
+      { key: 'search:northpeak x200', path: '/search.json', params: { q: 'northpeak x200', sort: 'new', type: 'link' } },
+    ]);
+  });
+});

@@ -145,7 +145,10 @@ export function parseFeed(body: string, options: FeedParseOptions = {}): ParseRe
   const rdf = isNode(doc['rdf:RDF']) ? doc['rdf:RDF'] : undefined;
   const atom = isNode(doc['feed']) ? doc['feed'] : undefined;
   const kind = options.kind ?? 'post';
-  if (atom) return { items: list(atom['entry']).filter(isNode).map((entry) => ({ type: 'post' as const, post: atomEntry(entry, atomFeedInfo(atom, options), kind) })) };
+  if (atom) {
+    const info = atomFeedInfo(atom, options);
+    return { items: list(atom['entry']).filter(isNode).map((entry) => ({ type: 'post' as const, post: atomEntry(entry, info, kind) })) };
+  }
   const channel = rss ? rss['channel'] : rdf ? rdf['channel'] : undefined;
   if (!rss && !rdf) throw new ParseError('not an RSS or Atom feed: the root element is neither <rss>, <rdf:RDF> nor <feed>');
   const channelNode = isNode(channel) ? channel : {};
@@ -237,7 +240,7 @@ function atomEntry(entry: Node, feed: FeedInfo, kind: PostKind): CanonicalPost {
   };
 }
 
-/** Categories as hashtags: "Java EE" → "javaee"-style tags are lossy, so the label is kept, lowercased, spaces joined by "-". */
+/** Categories as hashtags: the label lowercased, spaces joined by "-" ("Donald Trump" → "donald-trump"). */
 function hashtags(categories: string[]): string[] {
   return unique(categories.map((c) => c.trim().toLowerCase().replace(/\s+/g, '-')).filter(Boolean));
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, IntakeSource, RawIntakeRow } from '../platform/db/schema.ts';
+import type { Database, IntakeSource, IntakeStatus, RawIntakeRow } from '../platform/db/schema.ts';
 
 export interface RawPayloadInput {
   workspaceId: string;
@@ -104,4 +104,70 @@ export async function requeueDead(db: Kysely<Database>, workspaceId: string, ids
   }
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Locks the pending payloads among ids (oldest first), skipping ones another worker holds. */
+export async function lockPendingMany(db: Kysely<Database>, ids: number[]): Promise<RawIntakeRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('raw_intake').selectAll().where('id', 'in', ids).where('status', '=', 'pending').orderBy('id').forUpdate().skipLocked().execute();
+}
+
+export async function markProcessedMany(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('raw_intake').set({ status: 'processed', processed_at: now, error: null }).where('id', 'in', ids).execute();
+}
+
+/**
+ * Stores many payloads in one statement. Returns, per input in order, its id, whether it was stored
+ * before (same dedupe key), and its status.
+ */
+export async function insertRawMany(db: Kysely<Database>, inputs: RawPayloadInput[]): Promise<{ id: number; duplicate: boolean; status: IntakeStatus; error: string | null }[]> {
+  if (inputs.length === 0) return [];
+  const inserted = await db
+    .insertInto('raw_intake')
+    .values(
+      inputs.map((input) => ({
+        workspace_id: input.workspaceId,
+        channel_connection_id: input.connectionId,
+        channel: input.channel,
+        source: input.source,
+        content_type: input.contentType,
+        headers: JSON.stringify(input.headers),
+        body: input.body,
+        dedupe_key: input.dedupeKey,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+    .returning(['id', 'dedupe_key'])
+    .execute();
+  const fresh = new Map(inserted.map((row) => [row.dedupe_key, row.id]));
+  const missing = inputs.filter((input) => input.dedupeKey !== null && !fresh.has(input.dedupeKey));
+  const existing = new Map<string, { id: number; status: IntakeStatus; error: string | null }>();
+  const first = inputs[0];
+  if (missing.length > 0 && first) {
+    const rows = await db
+      .selectFrom('raw_intake')
+      .select(['id', 'dedupe_key', 'status', 'error'])
+      .where('workspace_id', '=', first.workspaceId)
+      .where('channel', '=', first.channel)
+      .where('dedupe_key', 'in', missing.map((m) => m.dedupeKey ?? ''))
+      .execute();
+    for (const row of rows) if (row.dedupe_key) existing.set(row.dedupe_key, { id: row.id, status: row.status, error: row.error });
+  }
+  // Inputs without a dedupe key are always new; they come back in insertion order.
+  const unkeyed = inserted.filter((row) => row.dedupe_key === null).map((row) => row.id);
+  const seenInCall = new Set<string>();
+  return inputs.map((input) => {
+    if (input.dedupeKey === null) return { id: unkeyed.shift() ?? 0, duplicate: false, status: 'pending' as const, error: null };
+    const freshId = fresh.get(input.dedupeKey);
+    if (freshId !== undefined && !seenInCall.has(input.dedupeKey)) {
+      seenInCall.add(input.dedupeKey);
+      return { id: freshId, duplicate: false, status: 'pending' as const, error: null };
+    }
+    const old = existing.get(input.dedupeKey);
+    // The same unit twice in one call: the second is a duplicate of the first.
+    if (!old && freshId !== undefined) return { id: freshId, duplicate: true, status: 'pending' as const, error: null };
+    if (!old) throw new Error(`payload with dedupe key ${input.dedupeKey} was neither stored nor found`);
+    return { id: old.id, duplicate: true, status: old.status, error: old.error };
+  });
 }

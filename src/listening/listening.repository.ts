@@ -228,3 +228,153 @@ export async function insertQueryMatches(db: Kysely<Database>, workspaceId: stri
     .onConflict((oc) => oc.columns(['post_id', 'query_id']).doNothing())
     .execute();
 }
+
+/** Upserts many identities in one statement (keys must be unique within the call); returns ids by channel:externalId. */
+export async function upsertIdentities(db: Kysely<Database>, workspaceId: string, identities: CanonicalIdentity[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (identities.length === 0) return ids;
+  const rows = await db
+    .insertInto('social_identities')
+    .values(
+      identities.map((identity) => ({
+        workspace_id: workspaceId,
+        channel: identity.channel,
+        external_id: identity.externalId,
+        handle: identity.handle ?? null,
+        display_name: identity.displayName ?? null,
+        profile_url: identity.profileUrl ?? null,
+        avatar_url: identity.avatarUrl ?? null,
+        bio: identity.bio ?? null,
+        location: identity.location ?? null,
+        language: identity.language ?? null,
+        followers: identity.followers ?? null,
+        following: identity.following ?? null,
+        verified: identity.verified ?? false,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'channel', 'external_id']).doUpdateSet((eb) => ({
+        handle: eb.fn.coalesce('excluded.handle', 'social_identities.handle'),
+        display_name: eb.fn.coalesce('excluded.display_name', 'social_identities.display_name'),
+        profile_url: eb.fn.coalesce('excluded.profile_url', 'social_identities.profile_url'),
+        avatar_url: eb.fn.coalesce('excluded.avatar_url', 'social_identities.avatar_url'),
+        bio: eb.fn.coalesce('excluded.bio', 'social_identities.bio'),
+        location: eb.fn.coalesce('excluded.location', 'social_identities.location'),
+        language: eb.fn.coalesce('excluded.language', 'social_identities.language'),
+        followers: eb.fn.coalesce('excluded.followers', 'social_identities.followers'),
+        following: eb.fn.coalesce('excluded.following', 'social_identities.following'),
+        verified: sql<boolean>`excluded.verified or social_identities.verified`,
+        updated_at: sql<Date>`now()`,
+      })),
+    )
+    .returning(['id', 'channel', 'external_id'])
+    .execute();
+  for (const row of rows) ids.set(`${row.channel}:${row.external_id}`, row.id);
+  return ids;
+}
+
+export interface StoredPostRef {
+  id: string;
+  channel: string;
+  external_id: string;
+  thread_id: string | null;
+  thread_external_id: string | null;
+  conversation_id: string | null;
+}
+
+/** Stored posts among (channel, externalId) pairs, for linking replies to parents outside a batch. */
+export async function findPostsByExternalIds(db: Kysely<Database>, workspaceId: string, keys: { channel: string; externalId: string }[]): Promise<StoredPostRef[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('posts')
+    .select(['id', 'channel', 'external_id', 'thread_id', 'thread_external_id', 'conversation_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb(eb.refTuple('channel', 'external_id'), 'in', keys.map((k) => eb.tuple(k.channel, k.externalId))))
+    .execute();
+}
+
+/** Inserts many new posts in one statement; returns the ones actually inserted (others already existed). */
+export async function insertPostsIfNew(db: Kysely<Database>, inputs: NewPost[]): Promise<{ id: string; channel: string; external_id: string }[]> {
+  if (inputs.length === 0) return [];
+  return db
+    .insertInto('posts')
+    .values(
+      inputs.map(({ post, ...input }) => ({
+        workspace_id: input.workspaceId,
+        channel: post.channel,
+        channel_connection_id: input.connectionId,
+        external_id: post.externalId,
+        author_identity_id: input.authorIdentityId,
+        kind: post.kind,
+        direction: post.direction,
+        visibility: post.visibility,
+        text: post.text,
+        language: input.language,
+        posted_at: post.postedAt,
+        parent_external_id: post.parentExternalId ?? null,
+        parent_id: input.parentId,
+        thread_external_id: input.threadExternalId,
+        thread_id: input.threadId,
+        quoted_external_id: post.quotedExternalId ?? null,
+        conversation_id: input.conversationId,
+        url: post.url ?? null,
+        mentions: post.mentions ?? [],
+        hashtags: post.hashtags ?? [],
+        links: post.links ?? [],
+        metrics: JSON.stringify(post.metrics ?? {}),
+        geo: post.geo ? JSON.stringify(post.geo) : null,
+        analysis: input.analysis ? JSON.stringify(input.analysis) : null,
+        raw_intake_id: input.rawIntakeId,
+        edited_at: post.editedAt ? new Date(post.editedAt) : null,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'external_id']).doNothing())
+    .returning(['id', 'channel', 'external_id'])
+    .execute();
+}
+
+/**
+ * Links replies to parents and thread roots for a set of new posts: their own parents and roots, and
+ * earlier posts that were waiting for them. Four index-backed statements, whatever the table size.
+ */
+export async function linkParents(db: Kysely<Database>, workspaceId: string, newIds: string[]): Promise<void> {
+  if (newIds.length === 0) return;
+  await sql`
+    update posts as c set parent_id = p.id
+    from posts as p
+    where c.id = any(${newIds}::uuid[]) and c.parent_id is null and c.parent_external_id is not null
+      and p.workspace_id = ${workspaceId} and p.channel = c.channel and p.external_id = c.parent_external_id`.execute(db);
+  await sql`
+    update posts as c set parent_id = p.id
+    from posts as p
+    where p.id = any(${newIds}::uuid[])
+      and c.workspace_id = ${workspaceId} and c.channel = p.channel and c.parent_external_id = p.external_id and c.parent_id is null`.execute(db);
+  await sql`
+    update posts as c set thread_id = t.id
+    from posts as t
+    where c.id = any(${newIds}::uuid[]) and c.thread_id is null and c.thread_external_id is not null
+      and t.workspace_id = ${workspaceId} and t.channel = c.channel and t.external_id = c.thread_external_id and t.id <> c.id`.execute(db);
+  await sql`
+    update posts as c set thread_id = t.id
+    from posts as t
+    where t.id = any(${newIds}::uuid[])
+      and c.workspace_id = ${workspaceId} and c.channel = t.channel and c.thread_external_id = t.external_id and c.thread_id is null and c.id <> t.id`.execute(db);
+}
+
+/** Active engagement counts for many targets at once: rows of (target, kind, count). */
+export async function engagementCountsFor(db: Kysely<Database>, workspaceId: string, keys: { channel: string; externalId: string }[]) {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('engagements')
+    .select(['channel', 'target_external_id', 'kind', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('workspace_id', '=', workspaceId)
+    .where('removed_at', 'is', null)
+    .where((eb) => eb(eb.refTuple('channel', 'target_external_id'), 'in', keys.map((k) => eb.tuple(k.channel, k.externalId))))
+    .groupBy(['channel', 'target_external_id', 'kind'])
+    .execute();
+}
+
+export async function insertQueryMatchRows(db: Kysely<Database>, rows: { workspace_id: string; post_id: string; query_id: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('post_query_matches').values(rows).onConflict((oc) => oc.columns(['post_id', 'query_id']).doNothing()).execute();
+}

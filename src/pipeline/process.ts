@@ -23,7 +23,7 @@ export const MAX_ATTEMPTS = 5;
 
 export type ItemResult = { status: 'processed'; outcome: Outcome } | { status: 'dead'; reason: string } | { status: 'retry'; reason: string } | { status: 'skipped' };
 
-async function queriesOf(db: Kysely<Database>, workspaceId: string): Promise<ListeningQuery[]> {
+export async function queriesOf(db: Kysely<Database>, workspaceId: string): Promise<ListeningQuery[]> {
   return (await enabledQueries(db, workspaceId)).map((q) => ({
     id: q.id,
     channels: q.channels,

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { pendingIds } from '../intake/intake.repository.ts';
 import type { Database } from '../platform/db/schema.ts';
-import { processIntakeItem, type ItemResult } from './process.ts';
+import { processBatch } from './batch.ts';
+import type { ItemResult } from './process.ts';
 import type { PipelineDeps } from './stages.ts';
 
 export interface IntakeWorker {
@@ -19,8 +20,7 @@ export async function drainIntake(db: Kysely<Database>, deps: PipelineDeps, opti
     const ids = await pendingIds(db, 200, options.workspaceId);
     if (ids.length === 0) return processed;
     let progressed = false;
-    for (const id of ids) {
-      const result = await processIntakeItem(db, deps, id);
+    for (const [id, result] of await processBatch(db, deps, ids)) {
       options.onResult?.(id, result);
       if (result.status !== 'retry') progressed = true;
       processed++;
@@ -47,11 +47,9 @@ export function startIntakeWorker(db: Kysely<Database>, deps: PipelineDeps, log:
     let backoffMs = pollMs;
     while (!stopped) {
       try {
-        const ids = await pendingIds(db, 100);
+        const ids = await pendingIds(db, 200);
         let retries = 0;
-        for (const id of ids) {
-          if (stopped) break;
-          const result = await processIntakeItem(db, deps, id);
+        for (const [id, result] of await processBatch(db, deps, ids)) {
           if (result.status === 'dead') log.warn({ intakeId: id, reason: result.reason }, 'payload moved to dead-letter');
           if (result.status === 'retry') retries++;
         }

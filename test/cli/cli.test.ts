@@ -52,7 +52,7 @@ describe('townhall CLI on the embedded store', () => {
   it('migrates a new data folder and then reports the schema current', async () => {
     const first = await townhall(['migrate'], env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/applied \d+: 0001_foundation, 0002_listening/);
+    expect(first.stdout).toMatch(/applied \d+: 0001_foundation, 0002_listening, 0003_intake_indexes/);
     const status = await townhall(['migrate', '--status'], env);
     expect(status.stdout).toMatch(/schema is current/);
   });
@@ -135,7 +135,7 @@ describe.runIf(inject('postgresTemplate'))('townhall CLI on PostgreSQL (DATABASE
     const dataDir = await mkdtemp(join(tmpdir(), 'townhall-cli-pg-'));
     const first = await townhall(['migrate'], { TOWNHALL_DATA: dataDir, DATABASE_URL: url });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/applied \d+: 0001_foundation, 0002_listening/);
+    expect(first.stdout).toMatch(/applied \d+: 0001_foundation, 0002_listening, 0003_intake_indexes/);
     const again = await townhall(['migrate'], { TOWNHALL_DATA: dataDir, DATABASE_URL: url });
     expect(again.stdout).toMatch(/nothing to apply/);
     const check = new pg.Client({ connectionString: url });

@@ -2,11 +2,13 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, typ
 import type { Database } from './schema.ts';
 import { foundation } from './migrations/0001_foundation.ts';
 import { listening } from './migrations/0002_listening.ts';
+import { intakeIndexes } from './migrations/0003_intake_indexes.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
   '0001_foundation': foundation,
   '0002_listening': listening,
+  '0003_intake_indexes': intakeIndexes,
 };
 
 const provider: MigrationProvider = {

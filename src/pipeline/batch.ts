@@ -12,6 +12,7 @@ import {
   updatePostMetrics,
   upsertIdentities,
   type NewPost,
+  type StoredPostRef,
 } from '../listening/listening.repository.ts';
 import { matchingQueryIds } from '../listening/query-matcher.ts';
 import type { ChannelConnectionRow, Database, RawIntakeRow } from '../platform/db/schema.ts';
@@ -38,8 +39,13 @@ export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids
   }
 }
 
-/** Rows per multi-row INSERT: PGlite fails (PANIC) on very large bind messages, so posts go in chunks. */
+/** Rows per multi-row statement: PostgreSQL takes at most 65,535 parameters, and PGlite is happier with far fewer. */
 const POST_INSERT_CHUNK = 100;
+const ROWS_PER_STATEMENT = 500;
+
+function* chunked<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
 
 /** New posts since the planner statistics were last refreshed, per store. */
 const postsSinceAnalyze = new WeakMap<Kysely<Database>, number>();
@@ -124,9 +130,13 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
         else if (item.type === 'identity') addIdentity(item.identity);
       }
     }
-    const identityIds = await upsertIdentities(trx, workspaceId, [...identities.values()]);
+    const identityIds = new Map<string, string>();
+    for (const chunk of chunked([...identities.values()], ROWS_PER_STATEMENT)) {
+      for (const [key, id] of await upsertIdentities(trx, workspaceId, chunk)) identityIds.set(key, id);
+    }
 
-    // Stage: analyze, and pick the first occurrence of each new post for the bulk insert.
+    // Stage: analyze with the workspace's analyzer (resolved once per batch), and pick the first occurrence of each new post for the bulk insert.
+    const analyzer = deps.analyze ? await deps.analyze.forWorkspace(trx, workspaceId) : null;
     const fresh: PendingPost[] = [];
     const later: { rawId: number; item: ParsedItem }[] = [];
     const seen = new Set<string>();
@@ -134,7 +144,7 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
       for (const item of items) {
         if (item.type === 'post' && !seen.has(keyOf(item.post.channel, item.post.externalId))) {
           seen.add(keyOf(item.post.channel, item.post.externalId));
-          fresh.push({ rawId: raw.id, workspaceId, connectionId: raw.channel_connection_id, analyzed: analyzeStage(item.post, deps.analyze) });
+          fresh.push({ rawId: raw.id, workspaceId, connectionId: raw.channel_connection_id, analyzed: analyzeStage(item.post, analyzer) });
         } else {
           later.push({ rawId: raw.id, item });
         }
@@ -147,7 +157,10 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
       .map((p) => p.analyzed.post)
       .filter((post) => post.parentExternalId && !inBatch.has(keyOf(post.channel, post.parentExternalId)))
       .map((post) => ({ channel: post.channel, externalId: post.parentExternalId ?? '' }));
-    const stored = new Map((await findPostsByExternalIds(trx, workspaceId, outsideParents)).map((p) => [keyOf(p.channel, p.external_id), p]));
+    const stored = new Map<string, StoredPostRef>();
+    for (const chunk of chunked(outsideParents, ROWS_PER_STATEMENT)) {
+      for (const p of await findPostsByExternalIds(trx, workspaceId, chunk)) stored.set(keyOf(p.channel, p.external_id), p);
+    }
     const threadKey = (post: CanonicalPost, depth = 0): string | null => {
       if (post.threadExternalId) return post.threadExternalId;
       if (!post.parentExternalId) return null;
@@ -176,14 +189,15 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
       };
     });
     const inserted = new Map<string, string>();
-    for (let i = 0; i < rows.length; i += POST_INSERT_CHUNK) {
-      for (const row of await insertPostsIfNew(trx, rows.slice(i, i + POST_INSERT_CHUNK))) inserted.set(keyOf(row.channel, row.external_id), row.id);
+    for (const chunk of chunked(rows, POST_INSERT_CHUNK)) {
+      for (const row of await insertPostsIfNew(trx, chunk)) inserted.set(keyOf(row.channel, row.external_id), row.id);
     }
     await linkParents(trx, workspaceId, [...inserted.values()]);
 
     // Engagements that arrived before their post count now.
     const newKeys = fresh.filter((p) => inserted.has(keyOf(p.analyzed.post.channel, p.analyzed.post.externalId))).map((p) => ({ channel: p.analyzed.post.channel, externalId: p.analyzed.post.externalId }));
-    const early = await engagementCountsFor(trx, workspaceId, newKeys);
+    const early = [];
+    for (const chunk of chunked(newKeys, ROWS_PER_STATEMENT)) early.push(...(await engagementCountsFor(trx, workspaceId, chunk)));
     const metricName: Record<string, string> = { like: 'likes', share: 'shares', reaction: 'reactions', view: 'views' };
     for (const row of early) {
       const id = inserted.get(keyOf(row.channel, row.target_external_id));
@@ -216,7 +230,7 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
     }
     for (const { rawId, item } of later) {
       const outcome = outcomeOf(rawId);
-      if (item.type === 'post') await persistPostStage(trx, ctxFor(rawId), analyzeStage(item.post, deps.analyze), { parentId: null, threadId: null, threadExternalId: null, conversationId: null }, outcome);
+      if (item.type === 'post') await persistPostStage(trx, ctxFor(rawId), analyzeStage(item.post, analyzer), { parentId: null, threadId: null, threadExternalId: null, conversationId: null }, outcome);
       else await persistOtherStage(trx, ctxFor(rawId), item, outcome);
     }
   }

@@ -1,0 +1,109 @@
+/**
+ * Import throughput and memory (issue: listening). Generates, in a temp folder:
+ * - a canonical JSONL file of BENCH_IMPORT_POSTS posts (default 1,000,000; a third are replies),
+ * - an X API v2 search-response file of BENCH_X_TWEETS tweets (default 100,000; 100 per response line,
+ *   with includes.users, replies and quotes), shaped like ../shared/fixtures/x,
+ * and imports each into a fresh embedded store (PGlite data folder), as `townhall import` does.
+ * Prints posts/s and peak RSS; run with `npm run bench:import`.
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { importFile } from '../src/intake/import.service.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { openStore } from '../src/platform/db/store.ts';
+import { ensureWorkspace } from '../src/workspaces/bootstrap.ts';
+
+const POSTS = Number(process.env['BENCH_IMPORT_POSTS'] ?? 1_000_000);
+const TWEETS = Number(process.env['BENCH_X_TWEETS'] ?? 100_000);
+
+const words = 'router wifi delivery refund support app update battery screen price contract love broken great slow fast why when help thanks'.split(' ');
+const textOf = (i: number) => `${words[i % words.length]} ${words[(i * 7) % words.length]} ${words[(i * 13) % words.length]} #acme post ${i} @acme_help`;
+
+async function writeLines(path: string, count: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path);
+  for (let i = 0; i < count; i++) {
+    if (!out.write(line(i) + '\n')) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+function canonicalLine(i: number): string {
+  return JSON.stringify({
+    channel: 'forum',
+    externalId: `p${i}`,
+    text: textOf(i),
+    postedAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+    author: { externalId: `u${i % 20_000}`, handle: `user${i % 20_000}`, followers: i % 5000 },
+    metrics: { likes: i % 17 },
+    ...(i % 3 === 1 ? { parentExternalId: `p${i - 1}`, kind: 'reply' } : {}),
+  });
+}
+
+function xResponseLine(page: number): string {
+  const data = [];
+  const users = new Map<string, unknown>();
+  for (let j = 0; j < 100; j++) {
+    const i = page * 100 + j;
+    const authorId = String(1_000_000 + (i % 10_000));
+    users.set(authorId, { id: authorId, username: `acct${i % 10_000}`, name: `Account ${i % 10_000}`, verified: false, public_metrics: { followers_count: i % 3000, following_count: 10, tweet_count: 5, listed_count: 0 } });
+    data.push({
+      id: String(1_500_000_000_000_000_000n + BigInt(i)),
+      text: textOf(i),
+      author_id: authorId,
+      created_at: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+      conversation_id: String(1_500_000_000_000_000_000n + BigInt(i - (i % 4))),
+      lang: 'en',
+      public_metrics: { retweet_count: i % 5, reply_count: i % 3, like_count: i % 11, quote_count: 0 },
+      entities: { hashtags: [{ start: 0, end: 5, tag: 'acme' }] },
+      ...(i % 4 !== 0 ? { referenced_tweets: [{ type: 'replied_to', id: String(1_500_000_000_000_000_000n + BigInt(i - 1)) }] } : {}),
+    });
+  }
+  return JSON.stringify({ data, includes: { users: [...users.values()] }, meta: { result_count: 100 } });
+}
+
+async function run(label: string, channel: string, path: string, expected: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'townhall-bench-store-'));
+  const store = await openStore({ dataDir: dir });
+  try {
+    await migrateToLatest(store.db);
+    const { workspaceId } = await ensureWorkspace(store.db, { password: 'bench-password' });
+    let peakRss = 0;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+    const started = performance.now();
+    let lastReport = 0;
+    const summary = await importFile(store.db, { analyze: null, now: () => new Date() }, { workspaceId, channel, path }, (p) => {
+      if (process.stderr.isTTY && p.units - lastReport >= 10_000) {
+        lastReport = p.units;
+        process.stderr.write(`\r${label}: ${p.units} payloads, ${p.summary.imported} posts`);
+      }
+    });
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (summary.imported !== expected) throw new Error(`${label}: expected ${expected} posts, imported ${summary.imported} (rejected ${summary.rejected})`);
+    return { label, posts: summary.imported, seconds, postsPerSecond: Math.round(summary.imported / seconds), peakRssMiB: Math.round(peakRss / 2 ** 20) };
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'townhall-bench-import-'));
+try {
+  const jsonl = join(dir, 'posts.jsonl');
+  const x = join(dir, 'x-search.jsonl');
+  process.stderr.write(`generating ${POSTS} canonical posts and ${TWEETS} X tweets…\n`);
+  await writeLines(jsonl, POSTS, canonicalLine);
+  await writeLines(x, Math.ceil(TWEETS / 100), xResponseLine);
+  const rows = [await run(`canonical JSONL, ${POSTS} posts`, 'jsonl', jsonl, POSTS), await run(`X API v2 search responses, ${TWEETS} tweets`, 'x', x, Math.ceil(TWEETS / 100) * 100)];
+  console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; embedded store (PGlite) on local disk; analysis off\n`);
+  console.log('| import | posts | seconds | posts/s | peak RSS |\n|---|---:|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.label} | ${r.posts} | ${r.seconds.toFixed(1)} | ${r.postsPerSecond} | ${r.peakRssMiB} MiB |`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -3,9 +3,9 @@
  * sentiment and language"): ELD (small database) on text cleaned of URLs, handles, hashtag marks and
  * emoji, with a prior towards the product's main languages and the platform's own tag kept when plausible.
  */
-import { eld } from 'eld/small';
 import { LANGUAGES, type AnalysisInput, type LanguageResult } from '../types.ts';
 import { cleanForLanguage } from './clean.ts';
+import { LANGUAGE_CODES, LANGUAGE_COUNT, rawScores, scaledScore } from './ngrams.ts';
 
 /** Returned when a text holds no language evidence and the platform gave no tag (ISO 639-2 "undetermined"). */
 export const UNDETERMINED = 'und';
@@ -17,6 +17,12 @@ const MAIN_LANGUAGE_PRIOR = 0.06;
 const MIN_LETTERS = 12;
 /** A platform tag whose own score is this close to the winner's is kept. */
 const PLATFORM_MARGIN = 0.08;
+
+// Scratch buffers and tables for the scores, reused by every call.
+const raw = new Float64Array(LANGUAGE_COUNT);
+const scaled = new Float64Array(LANGUAGE_COUNT);
+const IS_MAIN = Uint8Array.from(LANGUAGE_CODES, (code) => (MAIN.has(code) ? 1 : 0));
+const INDEX_OF = new Map(LANGUAGE_CODES.map((code, i) => [code, i]));
 
 const NON_LETTERS_RE = /[^\p{L}]+/gu;
 const TAG_RE = /^([a-z]{2,3})(?:[-_][a-z0-9]+)*$/i;
@@ -37,65 +43,66 @@ export function detectLanguage(input: AnalysisInput): LanguageResult {
   const cleaned = cleanForLanguage(text);
   const letters = cleaned.replace(NON_LETTERS_RE, '').length;
 
-  const scores = letters === 0 ? undefined : languageScores(cleaned);
+  const count = letters === 0 ? 0 : languageScores(cleaned);
+  const tagIndex = tag === undefined ? -1 : (INDEX_OF.get(tag) ?? -1);
   // One pass over the scores: the winner, the best main language, the runner-up and the tag's own score.
-  let top: string | undefined;
+  // Index order with strict comparisons picks the same language as ELD's score order on ties.
+  let top = -1;
   let topScore = -Infinity;
-  let main: string | undefined;
+  let main = -1;
   let mainScore = -Infinity;
   let tagScore: number | undefined;
-  if (scores) {
-    for (const lang in scores) {
-      const score = scores[lang];
-      if (typeof score !== 'number' || !Number.isFinite(score)) continue;
-      if (score > topScore) {
-        topScore = score;
-        top = lang;
-      }
-      if (score > mainScore && MAIN.has(lang)) {
-        mainScore = score;
-        main = lang;
-      }
-      if (lang === tag) tagScore = score;
+  for (let i = 0; count > 0 && i < LANGUAGE_COUNT; i++) {
+    const rawScore = raw[i] ?? 0;
+    if (!(rawScore > 0)) continue;
+    const score = scaledScore(rawScore, count);
+    scaled[i] = score;
+    if (score > topScore) {
+      topScore = score;
+      top = i;
     }
+    if (score > mainScore && IS_MAIN[i] === 1) {
+      mainScore = score;
+      main = i;
+    }
+    if (i === tagIndex) tagScore = score;
   }
-  if (top === undefined) {
+  if (top < 0) {
     return tag ? { lang: tag, confidence: 0.5, source: 'platform' } : { lang: UNDETERMINED, confidence: 0, source: 'default' };
   }
 
   // Prefer a main language that scores almost as well as a rarer winner (Dutch vs Afrikaans, Portuguese vs Galician).
   let best = top;
   let bestScore = topScore;
-  if (!MAIN.has(top) && main !== undefined && mainScore >= topScore - MAIN_LANGUAGE_PRIOR) {
+  if (IS_MAIN[top] !== 1 && main >= 0 && mainScore >= topScore - MAIN_LANGUAGE_PRIOR) {
     best = main;
     bestScore = mainScore;
   }
   let secondScore = 0;
-  if (scores) {
-    for (const lang in scores) {
-      const score = scores[lang];
-      if (lang !== best && typeof score === 'number' && score > secondScore) secondScore = score;
-    }
+  for (let i = 0; i < LANGUAGE_COUNT; i++) {
+    if (i !== best && (raw[i] ?? 0) > 0 && (scaled[i] ?? 0) > secondScore) secondScore = scaled[i] ?? 0;
   }
   const margin = bestScore - secondScore;
   const lengthFactor = Math.min(1, 0.35 + letters / 40);
   const confidence = round3(Math.min(0.99, (0.5 + 0.5 * Math.min(1, margin / 0.15)) * lengthFactor));
 
+  const lang = LANGUAGE_CODES[best] ?? UNDETERMINED;
   if (tag) {
-    if (tag === best) return { lang: tag, confidence: Math.max(confidence, 0.9), source: 'platform' };
+    if (tag === lang) return { lang: tag, confidence: Math.max(confidence, 0.9), source: 'platform' };
     if (letters < MIN_LETTERS || (tagScore !== undefined && tagScore >= bestScore - PLATFORM_MARGIN)) {
       return { lang: tag, confidence: 0.6, source: 'platform' };
     }
   }
-  return { lang: best, confidence, source: 'detected' };
+  return { lang, confidence, source: 'detected' };
 }
 
-function languageScores(cleaned: string): Record<string, number> | undefined {
+/** Fills `raw` with ELD's raw scores; returns the n-gram count (0 when nothing scored). */
+function languageScores(cleaned: string): number {
   try {
-    return eld.detect(cleaned).getScores();
+    return rawScores(cleaned, raw);
   } catch {
     // The detector must never take a post down with it.
-    return undefined;
+    return 0;
   }
 }
 

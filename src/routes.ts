@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { analysisRoutes } from './analysis-api/analysis.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { channelsRoutes } from './channels/channels.routes.ts';
 import { intakeRoutes } from './intake/intake.routes.ts';
@@ -35,4 +36,5 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: AppContext
   await app.register(webhooksRoutes, options);
   await app.register(listeningQueriesRoutes, options);
   await app.register(outboxRoutes, options);
+  await app.register(analysisRoutes, options);
 }

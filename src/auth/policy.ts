@@ -37,6 +37,7 @@ export const PERMISSIONS = {
   'posts:read': READ_ALL,
   'posts:write': MANAGE,
   'posts:delete': ADMIN,
+  'analysis:write': MANAGE,
   'conversations:read': READ_ALL,
   'conversations:write': WORK,
   'conversations:delete': MANAGE,

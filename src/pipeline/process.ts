@@ -69,9 +69,10 @@ export async function processIntakeItem(db: Kysely<Database>, deps: PipelineDeps
         queries: await queriesOf(trx, raw.workspace_id),
         now: deps.now(),
       };
+      const analyzer = deps.analyze && items.some((item) => item.type === 'post') ? await deps.analyze.forWorkspace(trx, raw.workspace_id) : null;
       for (const item of items) {
         if (item.type === 'post') {
-          const analyzed = analyzeStage(item.post, deps.analyze);
+          const analyzed = analyzeStage(item.post, analyzer);
           const links = await threadStage(trx, raw.workspace_id, item.post);
           await persistPostStage(trx, ctx, analyzed, links, outcome);
         } else {

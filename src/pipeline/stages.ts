@@ -26,8 +26,24 @@ import type { Database, RawIntakeRow } from '../platform/db/schema.ts';
 
 export type AnalyzeFn = (input: AnalysisInput) => Analysis;
 
+/** A workspace's compiled analyzer and the version of the configuration it was compiled from. */
+export interface WorkspaceAnalyzer {
+  analyze: AnalyzeFn;
+  configVersion: number;
+}
+
+/**
+ * Gives the analyzer of a workspace; called once per workspace and batch (never per post), inside the
+ * batch's transaction. Implementations may memoise compiled analyzers by configuration version: that is
+ * derived data, so two workers with different memos still store the same analysis.
+ */
+export interface AnalyzerSource {
+  forWorkspace(db: Kysely<Database>, workspaceId: string): Promise<WorkspaceAnalyzer>;
+}
+
 export interface PipelineDeps {
-  analyze: AnalyzeFn | null;
+  /** Null stores posts without analysis (they can be re-analysed later). */
+  analyze: AnalyzerSource | null;
   now: () => Date;
 }
 
@@ -57,11 +73,48 @@ export interface AnalyzedPost {
   analysis: Record<string, unknown> | null;
 }
 
+/**
+ * What posts.analysis holds (and GET /api/v1/posts shows): the full Analysis, with the language under
+ * `language` as the posts API names it, and the configuration version it was computed with.
+ */
+export interface StoredAnalysis {
+  language: string;
+  languageConfidence: number;
+  sentiment: Analysis['sentiment'];
+  intent: Analysis['intent'];
+  intentScores: Analysis['intentScores'];
+  topics: string[];
+  entities: Analysis['entities'];
+  urgency: Analysis['urgency'];
+  spam: Analysis['spam'];
+  configVersion: number;
+}
+
+/** Runs a workspace analyzer over one text; gives the record to store and the value of posts.language. */
+export function analyzeText(text: string, platformLanguage: string | null | undefined, analyzer: WorkspaceAnalyzer): { language: string | null; analysis: StoredAnalysis } {
+  const a = analyzer.analyze({ text, lang: platformLanguage ?? undefined });
+  const analysis: StoredAnalysis = {
+    language: a.lang,
+    languageConfidence: a.langConfidence,
+    sentiment: a.sentiment,
+    intent: a.intent,
+    intentScores: a.intentScores,
+    topics: a.topics,
+    entities: a.entities,
+    urgency: a.urgency,
+    spam: a.spam,
+    configVersion: analyzer.configVersion,
+  };
+  // With nothing to go on (no letters, no tag) the analyzer reports a default language at confidence 0: not worth a posts.language.
+  const language = a.lang && a.langConfidence > 0 ? a.lang : platformLanguage ?? null;
+  return { language, analysis };
+}
+
 /** Stage 2 (pure): attach analysis to each post; the platform's language tag wins when the analyzer keeps it. */
-export function analyzeStage(post: CanonicalPost, analyze: AnalyzeFn | null): AnalyzedPost {
-  if (!analyze || !post.text) return { post, language: post.language ?? null, analysis: null };
-  const analysis = analyze({ text: post.text, lang: post.language ?? undefined });
-  return { post, language: analysis.lang || post.language || null, analysis: { ...analysis } };
+export function analyzeStage(post: CanonicalPost, analyzer: WorkspaceAnalyzer | null): AnalyzedPost {
+  if (!analyzer || !post.text) return { post, language: post.language ?? null, analysis: null };
+  const { language, analysis } = analyzeText(post.text, post.language, analyzer);
+  return { post, language, analysis: { ...analysis } };
 }
 
 /** Stage 3: every identity mentioned by the items, upserted once; returns ids by channel:externalId. */

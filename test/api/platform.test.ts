@@ -36,6 +36,7 @@ describe.each(STORE_KINDS)('operations endpoints and OpenAPI on %s', (kind) => {
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
     expect(metrics.text).toMatch(/townhall_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/users",status="200"\} \d+/);
     expect(metrics.text).toMatch(/townhall_process_cpu_seconds_total/);
+    expect(metrics.text).toMatch(/townhall_queue_items\{queue="intake",status="pending"\} \d+/);
   });
 
   it('publishes an OpenAPI 3.1 document that describes every API route', async () => {

@@ -75,7 +75,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  installMetrics(app);
+  installMetrics(app, ctx.store);
   installAuth(app, ctx.store, ctx.now);
   await app.register(healthRoutes, { ctx });
   await app.register(apiRoutes, { ctx });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../platform/config.ts';
 import { startApp } from '../platform/app.ts';
+import { DEMO_USER_EMAIL } from '../demo/runner.ts';
 
 export function registerStart(program: Command): void {
   program
@@ -22,6 +23,11 @@ export function registerStart(program: Command): void {
             ? `  Password: ${bootstrap.created.oneTimePassword}   (one-time: shown only now; change it after signing in)`
             : '  Password: the one set in TOWNHALL_ADMIN_PASSWORD',
         );
+      }
+      const { demo } = running;
+      if (demo) {
+        lines.push(`Demo workspace: sign in as ${DEMO_USER_EMAIL} to explore '${demo.workspaceName}', a simulated stream of customer conversations (TOWNHALL_DEMO=off turns it off)`);
+        if (demo.user) lines.push(`  Password: ${demo.user.oneTimePassword}   (one-time: shown only now; change it after signing in)`);
       }
       lines.push(`API docs: ${config.publicUrl}/api/docs`);
       process.stdout.write(lines.join('\n') + '\n');

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { startDemo, type DemoRunner, type DemoSetup } from '../demo/runner.ts';
 import { startOutboxWorker } from '../outbox/outbox.worker.ts';
 import { startConnectors } from '../pipeline/connectors.ts';
 import { startIntakeWorker } from '../pipeline/worker.ts';
@@ -27,6 +28,8 @@ export interface RunningApp {
   app: FastifyInstance;
   ctx: AppContext;
   bootstrap: BootstrapResult;
+  /** The demo workspace when TOWNHALL_DEMO is on and it could start; null otherwise. */
+  demo: DemoSetup | null;
   /** Stops accepting requests, finishes in-flight ones, then closes the store cleanly. */
   stop(): Promise<void>;
 }
@@ -43,17 +46,23 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     ctx.notifyIntake = worker.notify;
     const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, notifyIntake: worker.notify });
     const outbox = startOutboxWorker({ db: store.db, config, secrets: box, log: app.log, now: ctx.now });
+    // The demo is a nicety: if it cannot start, the server still does.
+    const demo: DemoRunner | null = await startDemo({ enabled: config.demo, seed: config.demoSeed }, { db: store.db, now: ctx.now, notifyIntake: worker.notify, log: app.log }).catch((error: unknown) => {
+      app.log.error({ err: error }, 'the demo workspace could not start');
+      return null;
+    });
     await app.listen({ port: config.port, host: config.host });
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
         await app.close();
+        await demo?.stop();
         await connectors.stop();
         await outbox.stop();
         await worker.stop();
         await store.close();
       })());
-    return { app, ctx, bootstrap, stop };
+    return { app, ctx, bootstrap, demo: demo?.setup ?? null, stop };
   } catch (error) {
     await store.close();
     throw error;

@@ -23,6 +23,10 @@ export interface Config {
   loginRateLimit: number;
   /** Lets channel fetches reach loopback and private addresses (intranet sources, tests). Off by default (SSRF). */
   allowPrivateNetwork: boolean;
+  /** Runs the demo workspace 'Lumio (demo)' with its simulated stream (TOWNHALL_DEMO=on|off, default on). */
+  demo: boolean;
+  /** Seed of the simulated stream, used when the demo workspace is created: same seed, same stream. */
+  demoSeed: number;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +53,14 @@ function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   if (raw === undefined) return fallback;
   if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}"`);
   return raw === 'true';
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'on' || raw === 'true') return true;
+  if (raw === 'off' || raw === 'false') return false;
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -106,5 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: integer(env, 'TOWNHALL_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
     loginRateLimit: integer(env, 'TOWNHALL_LOGIN_RATE_LIMIT', 10, 1, 10_000),
     allowPrivateNetwork: boolean(env, 'TOWNHALL_ALLOW_PRIVATE_NETWORK', false),
+    demo: onOff(env, 'TOWNHALL_DEMO', true),
+    demoSeed: integer(env, 'TOWNHALL_DEMO_SEED', 42, 0, 4_294_967_295),
   };
 }

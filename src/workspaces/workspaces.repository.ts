@@ -20,3 +20,13 @@ export async function insertWorkspace(db: Kysely<Database>, name: string, slug: 
 export async function renameWorkspace(db: Kysely<Database>, id: string, name: string) {
   return db.updateTable('workspaces').set({ name, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
 }
+
+/** Inserts a workspace unless its slug is taken (by another process at the same moment, say); undefined then. */
+export async function insertWorkspaceIfAbsent(db: Kysely<Database>, name: string, slug: string, settings: Record<string, unknown>) {
+  return db
+    .insertInto('workspaces')
+    .values({ name, slug, settings: JSON.stringify(settings) })
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -8,6 +8,7 @@ import { registerMigrate } from './migrate.command.ts';
 import { registerUser } from './user.command.ts';
 import { registerToken } from './token.command.ts';
 import { registerImport } from './import.command.ts';
+import { registerAnalyze } from './analyze.command.ts';
 
 const program = new Command()
   .name('townhall')
@@ -21,6 +22,7 @@ registerMigrate(program);
 registerUser(program);
 registerToken(program);
 registerImport(program);
+registerAnalyze(program);
 
 /** Known failures print one clear line and exit 1; anything else prints its stack. */
 function fail(error: unknown): never {

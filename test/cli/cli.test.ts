@@ -26,7 +26,8 @@ function townhall(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-describe('townhall CLI on the embedded store', () => {
+// Each case spawns the CLI, which loads the app through tsx: slow on a busy machine, so generous limits.
+describe('townhall CLI on the embedded store', { timeout: 180_000 }, () => {
   let dataDir: string;
   let env: Record<string, string>;
 
@@ -112,7 +113,7 @@ describe('townhall CLI on the embedded store', () => {
   });
 });
 
-describe.runIf(inject('postgresTemplate'))('townhall CLI on PostgreSQL (DATABASE_URL)', () => {
+describe.runIf(inject('postgresTemplate'))('townhall CLI on PostgreSQL (DATABASE_URL)', { timeout: 180_000 }, () => {
   const database = `townhall_cli_${process.pid}`;
   let url: string;
   let admin: pg.Client;

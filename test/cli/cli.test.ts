@@ -16,7 +16,7 @@ interface Run {
 
 function townhall(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'warn', TOWNHALL_DEMO: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -66,7 +66,7 @@ describe('townhall CLI on the embedded store', { timeout: 180_000 }, () => {
 
   it('creates a user with a one-time password and a token for that user, in a workspace made by start', async () => {
     // The workspace comes from the first start; run it briefly and stop it with SIGTERM.
-    const server = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', TOWNHALL_DEMO: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((ready, fail) => {
       let out = '';
       server.stdout.on('data', (chunk: Buffer) => {

@@ -67,8 +67,37 @@ export const LANGUAGE_COUNT = LANGUAGE_CODES.length;
 const DICTIONARY: readonly string[] = dictionaryValue.map((c) => (typeof c === 'string' ? c : ' '));
 const SEPARATORS = new RegExp(separatorsValue.source, separatorsValue.flags);
 
-// The database packed: n-gram → offset * 64 + count into LANGS (language index) and SCORES (score + base).
-const index = new Map<string, number>();
+// Every character ELD's byte encoding can produce (ASCII as is, other bytes through its dictionary) gets a
+// small id, so an n-gram of up to 6 characters is one exact integer below 2^48 instead of a new string.
+const CHAR_ID = new Map<number, number>();
+const idOf = (code: number): number => {
+  let id = CHAR_ID.get(code);
+  if (id === undefined) {
+    id = CHAR_ID.size + 1;
+    CHAR_ID.set(code, id);
+  }
+  return id;
+};
+for (let c = 0; c < 0x80; c++) idOf(c);
+const BYTE_ID = Uint8Array.from(DICTIONARY, (c) => idOf(c.charCodeAt(0)));
+if (CHAR_ID.size > 255) throw new Error('unexpected eld dictionary');
+const SPACE_ID = idOf(32);
+/** Longest n-gram in the database (a space, 4 characters, a space). */
+const MAX_NGRAM = 6;
+
+// The database packed: an open-addressing table from n-gram key to offset * 64 + count into LANGS (language
+// index) and SCORES (score + base).
+const TABLE_BITS = 18;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const tableKeys = new Float64Array(1 << TABLE_BITS);
+const tableValues = new Int32Array(1 << TABLE_BITS);
+
+function slotOf(key: number): number {
+  const lo = key >>> 0;
+  const hi = Math.floor(key / 4294967296);
+  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> (32 - TABLE_BITS);
+}
+
 let pairs = 0;
 for (const key in ngrams) {
   const entry = ngrams[key];
@@ -80,7 +109,9 @@ const SCORES = new Uint16Array(pairs);
   let offset = 0;
   for (const key in ngrams) {
     const entry = ngrams[key];
-    if (!isRecord(entry)) continue;
+    if (!isRecord(entry) || key.length === 0 || key.length > MAX_NGRAM) continue;
+    let packedKey = 0;
+    for (let i = 0; i < key.length; i++) packedKey = packedKey * 256 + idOf(key.charCodeAt(i));
     const start = offset;
     for (const lang in entry) {
       const value = entry[lang];
@@ -90,55 +121,97 @@ const SCORES = new Uint16Array(pairs);
       SCORES[offset] = value + BASE_NGRAM_SCORE;
       offset++;
     }
-    index.set(key, start * 64 + (offset - start));
+    let slot = slotOf(packedKey);
+    while (tableKeys[slot] !== 0) slot = (slot + 1) & TABLE_MASK;
+    tableKeys[slot] = packedKey;
+    tableValues[slot] = start * 64 + (offset - start);
   }
 }
 
-/** ELD's byte encoding of a lower-cased, separator-normalised text, split into words (a copy of its strToUtf8Bytes). */
-function byteWords(str: string, words: string[]): void {
-  let encoded = '';
+// Per-call scratch: the text as character ids with word ends, and a small table of the n-grams seen.
+const MAX_IDS = ENFORCE_CUT_AFTER + 8;
+const ids = new Uint8Array(MAX_IDS);
+const wordEnds = new Int32Array(MAX_IDS);
+const SEEN_BITS = 10;
+const seenKeys = new Float64Array(1 << SEEN_BITS);
+const seenStamp = new Int32Array(1 << SEEN_BITS);
+let stamp = 0;
+let distinct = 0;
+/** N-grams longer than the database's (tails of words over 70 bytes) only count, by their text. */
+const seenLong = new Set<string>();
+
+/** ELD's byte encoding (its strToUtf8Bytes) of a prepared text as character ids; returns the number of words. */
+function encode(str: string): number {
+  let n = 0;
+  let words = 0;
   let countBytes = 0;
-  const d = DICTIONARY;
   for (let ii = 0; ii < str.length; ii++) {
     let charCode = str.charCodeAt(ii);
     if (charCode < 0x80) {
       if (charCode === 32) {
-        if (encoded !== '') {
-          words.push(encoded);
-          encoded = '';
-        }
+        if (n > (words === 0 ? 0 : (wordEnds[words - 1] ?? 0))) wordEnds[words++] = n;
         if (countBytes > CUT_AFTER) break;
       } else {
-        encoded += str[ii];
+        ids[n++] = CHAR_ID.get(charCode) ?? 0;
       }
       countBytes++;
     } else if (charCode < 0x800) {
-      encoded += (d[0xc0 | (charCode >> 6)] ?? ' ') + (d[0x80 | (charCode & 0x3f)] ?? ' ');
+      ids[n++] = BYTE_ID[0xc0 | (charCode >> 6)] ?? 0;
+      ids[n++] = BYTE_ID[0x80 | (charCode & 0x3f)] ?? 0;
       countBytes += 2;
     } else if (charCode < 0xd800 || charCode >= 0xe000) {
-      encoded += (d[0xe0 | (charCode >> 12)] ?? ' ') + (d[0x80 | ((charCode >> 6) & 0x3f)] ?? ' ') + (d[0x80 | (charCode & 0x3f)] ?? ' ');
+      ids[n++] = BYTE_ID[0xe0 | (charCode >> 12)] ?? 0;
+      ids[n++] = BYTE_ID[0x80 | ((charCode >> 6) & 0x3f)] ?? 0;
+      ids[n++] = BYTE_ID[0x80 | (charCode & 0x3f)] ?? 0;
       countBytes += 3;
     } else {
       ii++;
       charCode = 0x10000 + (((charCode & 0x3ff) << 10) | (str.charCodeAt(ii) & 0x3ff));
-      encoded += (d[0xf0 | (charCode >> 18)] ?? ' ') + (d[0x80 | ((charCode >> 12) & 0x3f)] ?? ' ') + (d[0x80 | ((charCode >> 6) & 0x3f)] ?? ' ') + (d[0x80 | (charCode & 0x3f)] ?? ' ');
+      ids[n++] = BYTE_ID[0xf0 | (charCode >> 18)] ?? 0;
+      ids[n++] = BYTE_ID[0x80 | ((charCode >> 12) & 0x3f)] ?? 0;
+      ids[n++] = BYTE_ID[0x80 | ((charCode >> 6) & 0x3f)] ?? 0;
+      ids[n++] = BYTE_ID[0x80 | (charCode & 0x3f)] ?? 0;
       countBytes += 4;
     }
     if (countBytes > ENFORCE_CUT_AFTER) break;
   }
-  if (encoded !== '') words.push(encoded);
+  if (n > (words === 0 ? 0 : (wordEnds[words - 1] ?? 0))) wordEnds[words++] = n;
+  return words;
 }
 
-const seen = new Set<string>();
-const words: string[] = [];
-
-function add(ngram: string, raw: Float64Array): void {
-  if (seen.has(ngram)) return;
-  seen.add(ngram);
-  const packed = index.get(ngram);
-  if (packed === undefined) return;
-  const start = Math.floor(packed / 64);
-  const end = start + (packed % 64);
+/** Counts an n-gram once per text and adds its database scores: ids[from, to), with optional space marks. */
+function add(from: number, to: number, lead: boolean, trail: boolean, raw: Float64Array): void {
+  const length = to - from + (lead ? 1 : 0) + (trail ? 1 : 0);
+  if (length > MAX_NGRAM) {
+    let text = lead ? ' ' : '';
+    for (let i = from; i < to; i++) text += String.fromCharCode(ids[i] ?? 0);
+    if (!seenLong.has(text)) {
+      seenLong.add(text);
+      distinct++;
+    }
+    return;
+  }
+  let key = lead ? SPACE_ID : 0;
+  for (let i = from; i < to; i++) key = key * 256 + (ids[i] ?? 0);
+  if (trail) key = key * 256 + SPACE_ID;
+  let s = slotOf(key) & ((1 << SEEN_BITS) - 1);
+  while (seenStamp[s] === stamp) {
+    if (seenKeys[s] === key) return;
+    s = (s + 1) & ((1 << SEEN_BITS) - 1);
+  }
+  seenStamp[s] = stamp;
+  seenKeys[s] = key;
+  distinct++;
+  let slot = slotOf(key);
+  for (;;) {
+    const k = tableKeys[slot] ?? 0;
+    if (k === key) break;
+    if (k === 0) return;
+    slot = (slot + 1) & TABLE_MASK;
+  }
+  const packed = tableValues[slot] ?? 0;
+  const start = packed >>> 6;
+  const end = start + (packed & 63);
   for (let i = start; i < end; i++) {
     const lang = LANGS[i] ?? 0;
     raw[lang] = (raw[lang] ?? 0) + (SCORES[i] ?? 0);
@@ -151,18 +224,23 @@ function add(ngram: string, raw: Float64Array): void {
  */
 export function rawScores(text: string, raw: Float64Array): number {
   raw.fill(0);
-  seen.clear();
-  words.length = 0;
+  stamp = stamp === 0x7fffffff ? 1 : stamp + 1;
+  distinct = 0;
+  if (seenLong.size > 0) seenLong.clear();
   const prepared = text.substring(0, MAX_CHARS).replace(SEPARATORS, ' ').trim().toLowerCase();
-  byteWords(prepared, words);
-  for (const word of words) {
-    const len = Math.min(word.length, MAX_WORD);
-    // 4-byte n-grams with a stride of 3, the first marked by a leading space, then the word's end.
+  const words = encode(prepared);
+  let from = 0;
+  for (let w = 0; w < words; w++) {
+    const to = wordEnds[w] ?? from;
+    const size = to - from;
+    const len = Math.min(size, MAX_WORD);
+    // 4-byte n-grams with a stride of 3, the first marked by a leading space, then the word's end (to its real end).
     let j = 0;
-    for (; j + 4 < len; j += 3) add((j === 0 ? ' ' : '') + word.substring(j, j + 4), raw);
-    add((j === 0 ? ' ' : '') + word.substring(len !== 3 ? len - 4 : 0) + ' ', raw);
+    for (; j + 4 < len; j += 3) add(from + j, from + j + 4, j === 0, false, raw);
+    add(from + (len !== 3 ? Math.max(0, len - 4) : 0), to, j === 0, true, raw);
+    from = to;
   }
-  return seen.size;
+  return distinct;
 }
 
 /** ELD's 0..1 score of a language from its raw score and the n-gram count. */

@@ -145,10 +145,16 @@ export function compileEntityMatcher(config: WorkspaceAnalysisConfig): EntityMat
     while (i < tokens.length) {
       const tok = tokens[i];
       if (tok === undefined) break;
+      const direct = byFirst.get(tok.norm);
+      const fuzzy = fuzzyCandidates(tok.norm);
+      // Most words start no dictionary phrase: skip them without building the candidate lists.
+      if (direct === undefined && fuzzy.length === 0) {
+        i++;
+        continue;
+      }
       let best: Phrase | null = null;
       let bestLen = 0;
-      const lists: Array<readonly Phrase[] | undefined> = [byFirst.get(tok.norm)];
-      const fuzzy = fuzzyCandidates(tok.norm);
+      const lists: Array<readonly Phrase[] | undefined> = [direct];
       for (const f of fuzzy) lists.push(byFirst.get(f));
       for (const candidates of lists) {
         if (candidates === undefined) continue;

@@ -4,10 +4,11 @@ import Value from 'typebox/value';
 import { systemActor } from '../auth/actor.ts';
 import { insertRaw, insertRawMany, type RawPayloadInput } from '../intake/intake.repository.ts';
 import type { Database } from '../platform/db/schema.ts';
+import { saveAnalysisConfig } from '../analysis-api/analysis-config.service.ts';
 import { createUser } from '../users/users.service.ts';
 import { findUserByEmail } from '../users/users.repository.ts';
 import { findWorkspaceBySlug, insertWorkspaceIfAbsent } from '../workspaces/workspaces.repository.ts';
-import { BRAND } from './cast.ts';
+import { BRAND, PRODUCTS } from './cast.ts';
 import { countUsersOf, readDemoSettings, writeDemoSettings } from './demo.repository.ts';
 import { demoBackfill, demoLiveDelayMs, demoLivePost, toCanonicalJson, type BackfillOptions, type DemoPost } from './generator.ts';
 
@@ -94,6 +95,25 @@ function rawInput(workspaceId: string, post: DemoPost): RawPayloadInput {
   };
 }
 
+/** Lumio's dictionaries and taxonomy, so the demo shows brand, product and competitor mentions and topics from the first post. */
+function demoAnalysisConfig() {
+  const competitors = new Map<string, string[]>();
+  for (const product of PRODUCTS) competitors.set(product.competitor, [...(competitors.get(product.competitor) ?? []), product.competitorProduct]);
+  return {
+    brands: [{ name: BRAND.name, aliases: [BRAND.handle] }],
+    products: PRODUCTS.map((product) => ({ name: product.name, aliases: [product.hashtag.replace(/^#/, '')] })),
+    competitors: [...competitors].map(([name, aliases]) => ({ name, aliases })),
+    topics: [
+      { name: 'battery', keywords: ['battery', 'charging', 'Akku', 'laden', 'batterie', 'batería'] },
+      { name: 'delivery', keywords: ['delivery', 'shipping', 'parcel', 'Lieferung', 'Paket', 'livraison', 'envío'] },
+      { name: 'billing', keywords: ['bill', 'invoice', 'charged', 'refund', 'Rechnung', 'Abbuchung', 'facture', 'factura'] },
+      { name: 'network', keywords: ['outage', 'no signal', 'connection', 'wifi', 'Störung', 'Netz', 'Verbindung', 'réseau', 'red'] },
+      { name: 'support', keywords: ['support', 'customer service', 'hotline', 'Kundendienst', 'Kundenservice', 'service client'] },
+      { name: 'price', keywords: ['price', 'expensive', 'discount', 'Preis', 'teuer', 'prix', 'precio'] },
+    ],
+  };
+}
+
 /**
  * Creates the demo workspace and its user once; later starts find them. Returns null (and logs why)
  * when a workspace with the demo slug exists that is not the demo's.
@@ -109,6 +129,7 @@ async function ensureDemoWorkspace(deps: DemoDeps, seed: number): Promise<{ setu
     log.warn({ workspaceId: workspace.id }, `a workspace with slug "${DEMO_SLUG}" exists that is not the demo workspace; the demo stream does not run`);
     return null;
   }
+  if (inserted) await saveAnalysisConfig(db, systemActor(workspace.id), demoAnalysisConfig(), deps.now());
   if (stored.seed !== seed) log.info({ storedSeed: stored.seed, configuredSeed: seed }, 'the demo workspace keeps the seed it was created with');
 
   // The user is created apart from the workspace (createUser has its own transaction); a start that

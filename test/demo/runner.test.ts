@@ -4,6 +4,8 @@ import { demoBackfill } from '../../src/demo/generator.ts';
 import { DEMO_SLUG, DEMO_USER_EMAIL, startDemo, type DemoDeps, type DemoRunner } from '../../src/demo/runner.ts';
 import { verifyPassword } from '../../src/auth/passwords.ts';
 import { drainIntake } from '../../src/pipeline/worker.ts';
+import { defaultAnalyzer } from '../../src/pipeline/analyzer.ts';
+import { getAnalysisConfig } from '../../src/analysis-api/analysis-config.service.ts';
 import type { Store } from '../../src/platform/db/store.ts';
 import { ensureWorkspace } from '../../src/workspaces/bootstrap.ts';
 import { findWorkspaceBySlug } from '../../src/workspaces/workspaces.repository.ts';
@@ -86,6 +88,23 @@ describe.each(STORE_KINDS)('demo workspace on %s', (kind) => {
     const identities = await store.db.selectFrom('social_identities').select('id').where('workspace_id', '=', setup.workspaceId).execute();
     expect(identities.length).toBeGreaterThan(20);
     expect(identities.length).toBeLessThan(posts.length / 2);
+  });
+
+  it("gives the demo workspace Lumio's dictionaries and topics, so its posts show brand, competitor and topic mentions", async () => {
+    const workspaceId = await demoWorkspaceId();
+    const config = await getAnalysisConfig(store.db, workspaceId);
+    expect(config.brands.map((b) => b.name)).toEqual(['Lumio']);
+    expect(config.competitors.map((c) => c.name).sort()).toEqual(['Brightwave', 'Novaphone']);
+    expect(config.topics.length).toBeGreaterThan(3);
+    const analyze = { analyze: defaultAnalyzer(), now: () => clock };
+    await store.db.updateTable('raw_intake').set({ status: 'pending' }).where('workspace_id', '=', workspaceId).where('source', '=', 'demo').execute();
+    await store.db.deleteFrom('posts').where('workspace_id', '=', workspaceId).execute();
+    await drainIntake(store.db, analyze);
+    const analysed = await store.db.selectFrom('posts').select('analysis').where('workspace_id', '=', workspaceId).execute();
+    const entityTypes = new Set(analysed.flatMap((p) => ((p.analysis?.['entities'] as { type: string }[] | undefined) ?? []).map((e) => e.type)));
+    expect(entityTypes).toContain('brand');
+    expect(entityTypes).toContain('competitor');
+    expect(analysed.some((p) => ((p.analysis?.['topics'] as string[] | undefined) ?? []).length > 0)).toBe(true);
   });
 
   it('emits a live post per tick, stamped with the clock, through the pipeline', async () => {

@@ -70,6 +70,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
       TOWNHALL_ADMIN_EMAIL: ADMIN_EMAIL,
       TOWNHALL_ADMIN_PASSWORD: ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
+      TOWNHALL_DEMO: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,15 +1,19 @@
 /**
- * npm run bench: measures the foundation's HTTP + store path on this machine.
+ * npm run bench: the analyzer benchmark (bench/analyzers.ts, in its own process so its memory figures are its
+ * own), then the foundation's HTTP + store path on this machine. `npm run bench -- analyzers` or `-- http`
+ * runs one part.
  * - sign-in latency (scrypt is deliberately slow)
  * - create throughput (POST /api/v1/teams) sequential and with 16 concurrent clients
  * - list page latency (GET /api/v1/users?limit=50)
  * on the embedded store (PGlite in a temp data folder) and, when BENCH_DATABASE_URL is set, on PostgreSQL.
  * Prints a Markdown table to paste into docs/BENCHMARKS.md.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { systemActor } from '../src/auth/actor.ts';
 import { createApiToken } from '../src/auth/auth.service.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -19,6 +23,19 @@ import { buildServer } from '../src/platform/http/server.ts';
 import { SecretBox } from '../src/platform/secrets.ts';
 import { createUser } from '../src/users/users.service.ts';
 import { ensureWorkspace } from '../src/workspaces/bootstrap.ts';
+
+const parts = process.argv.slice(2).filter((a) => a === 'analyzers' || a === 'http');
+const runAnalyzers = parts.length === 0 || parts.includes('analyzers');
+const runHttp = parts.length === 0 || parts.includes('http');
+
+if (runAnalyzers) {
+  const script = fileURLToPath(new URL('./analyzers.ts', import.meta.url));
+  const runner = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+  const passOn = process.argv.slice(2).filter((a) => a !== 'analyzers' && a !== 'http');
+  const result = spawnSync(process.execPath, [runner, script, ...passOn], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+if (!runHttp) process.exit(0);
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 2000);
 const CONCURRENCY = 16;

@@ -308,7 +308,8 @@ export function registerAnalyze(program: Command): void {
       if (options.verbose) {
         const seconds = (performance.now() - started) / 1000;
         const pooled = summary.workers === 0 ? '' : `, ${summary.blocksPooled} by ${summary.workers} worker threads`;
-        process.stderr.write(`analysed ${summary.lines} lines (${summary.errors} errors) in ${seconds.toFixed(2)} s: blocks ${summary.blocksInline} on the main thread${pooled}\n`);
+        const peakRss = Math.round(process.resourceUsage().maxRSS / 1024);
+        process.stderr.write(`analysed ${summary.lines} lines (${summary.errors} errors) in ${seconds.toFixed(2)} s: blocks ${summary.blocksInline} on the main thread${pooled}; peak RSS ${peakRss} MiB\n`);
       }
     });
 }

@@ -1,0 +1,378 @@
+/**
+ * The identity resolution model: a Fellegi-Sunter style record-linkage score between one social
+ * identity and one candidate contact. Each comparison (email, phone, listed handle, profile URL,
+ * cross-network handle, name, location, language, bio keywords, link domain, co-occurrence) has an
+ * outcome (agree, partial, disagree, missing) and each outcome a log2 likelihood ratio log2(m/u):
+ * how much more often that outcome happens for a true match than for a non-match. The weights add up
+ * to W; the match probability reported is 1 / (1 + 2^-(W + PRIOR)). Pure: no I/O. See docs/IDENTITY.md.
+ */
+import {
+  emailsIn,
+  fold,
+  isRoleAddress,
+  keywords,
+  nameSimilarity,
+  normalizeEmail,
+  normalizeHandle,
+  normalizeUrl,
+  ownDomainOf,
+  ownDomainOfUrl,
+  phoneKey,
+  urlsIn,
+} from './text.ts';
+
+/** What we know of a social identity. */
+export interface IdentityFacts {
+  id: string;
+  channel: string;
+  externalId: string;
+  handle: string | null;
+  displayName: string | null;
+  profileUrl: string | null;
+  bio: string | null;
+  location: string | null;
+  language: string | null;
+  /** Contacts already linked (auto or manual) to identities with the same handle on other networks. */
+  sameHandleContactIds?: string[];
+  /** Contacts linked to identities that posted in the same threads as this one, with the thread count. */
+  coOccurringContacts?: Record<string, number>;
+}
+
+/** What we know of a candidate contact. */
+export interface ContactFacts {
+  id: string;
+  name: string;
+  emails: string[];
+  phones: string[];
+  city: string | null;
+  country: string | null;
+  languages: string[];
+  /** Handles listed on the contact (custom.handles, CSV `handles`), as channel and handle. */
+  handles: { channel: string | null; handle: string }[];
+  /** URLs listed on the contact (custom fields): profile pages, websites. */
+  urls: string[];
+  /** Account name, company and custom keywords, for bio keyword matching. */
+  keywords: string[];
+  /** Domains of the contact's account. */
+  accountDomains: string[];
+}
+
+/** How many contacts hold each email address / phone key, to tell a person's address from a shared one. */
+export interface SharedCounts {
+  emails: Map<string, number>;
+  phones: Map<string, number>;
+}
+
+export type Outcome = 'agree' | 'partial' | 'disagree' | 'missing';
+export type Strength = 'deterministic' | 'strong' | 'weak';
+
+/** One piece of evidence: a comparison outcome with its weight and a sentence a person can read. */
+export interface Evidence {
+  type: string;
+  outcome: Outcome;
+  weight: number;
+  strength: Strength;
+  text: string;
+}
+
+/**
+ * log2(m/u) weights per comparison and outcome. Deterministic evidence (a verified address, a handle
+ * or URL the contact lists) outweighs everything probabilistic together; shared values are weak.
+ */
+export const WEIGHTS = {
+  email: { agree: 14, shared: 1.5, role: 0, disagree: -1 },
+  phone: { agree: 13, shared: 1.5, disagree: -1 },
+  listedHandle: { agree: 13, otherNetwork: 5 },
+  profileUrl: { agree: 13 },
+  sameHandleAcrossNetworks: { agree: 8, short: 2 },
+  name: { agree: 4.5, partial: 2.5, weak: -1.5, disagree: -5 },
+  location: { agree: 2.5, partial: 1, disagree: -2 },
+  language: { agree: 0.5, disagree: -0.5 },
+  bioKeywords: { agree: 1.5 },
+  linkDomain: { agree: 4 },
+  coOccurrence: { agree: 1.5, many: 3 },
+} as const;
+
+/** Prior log2 odds that a blocked candidate pair is a match; turns W into a probability. */
+export const PRIOR = -8;
+/** W at or above which a link is made automatically (probability ≥ 0.94), given the guards below. */
+export const AUTO_THRESHOLD = 12;
+/** W at or above which a link is suggested for review (probability ≥ 0.2). */
+export const SUGGEST_THRESHOLD = 6;
+/** The best candidate must beat the runner-up by this much to auto-link; namesakes become suggestions. */
+export const AUTO_MARGIN = 4;
+
+const JW = { agree: 0.94, partial: 0.87, weak: 0.75 };
+
+/** Match probability for a total weight W. */
+export function probability(weight: number): number {
+  return 1 / (1 + 2 ** -(weight + PRIOR));
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The verified address an identity stands for: an email channel's address, or an address in its id. */
+function identityEmails(identity: IdentityFacts): { verified: string[]; stated: string[] } {
+  const verified = identity.channel === 'email' ? [normalizeEmail(identity.externalId), normalizeEmail(identity.handle)].filter((e): e is string => e !== null) : [];
+  const stated = emailsIn(identity.bio).filter((e) => !verified.includes(e));
+  return { verified: [...new Set(verified)], stated: [...new Set(stated)] };
+}
+
+const PHONE_CHANNELS = new Set(['whatsapp', 'sms', 'phone', 'telegram', 'signal']);
+
+function identityPhone(identity: IdentityFacts): string | null {
+  if (!PHONE_CHANNELS.has(identity.channel)) return null;
+  return phoneKey(identity.externalId) ?? phoneKey(identity.handle);
+}
+
+function compareEmail(identity: IdentityFacts, contact: ContactFacts, shared: SharedCounts): Evidence[] {
+  const { verified, stated } = identityEmails(identity);
+  if (verified.length === 0 && stated.length === 0) return [];
+  const contactEmails = new Set(contact.emails.map((e) => normalizeEmail(e)).filter((e): e is string => e !== null));
+  const out: Evidence[] = [];
+  for (const email of [...verified, ...stated]) {
+    if (!contactEmails.has(email)) continue;
+    const isVerified = verified.includes(email);
+    if (isRoleAddress(email)) {
+      out.push({ type: 'email', outcome: 'partial', weight: WEIGHTS.email.role, strength: 'weak', text: `same email ${email}, but a shared role address: not evidence of a person` });
+    } else if ((shared.emails.get(email) ?? 1) > 1) {
+      out.push({ type: 'email', outcome: 'partial', weight: WEIGHTS.email.shared, strength: 'weak', text: `same email ${email}, but ${shared.emails.get(email)} contacts share it` });
+    } else {
+      out.push({
+        type: 'email',
+        outcome: 'agree',
+        weight: isVerified ? WEIGHTS.email.agree : WEIGHTS.email.agree - 3,
+        strength: isVerified ? 'deterministic' : 'strong',
+        text: isVerified ? `same email ${email}` : `email ${email} in the profile matches the contact`,
+      });
+    }
+  }
+  if (out.length === 0 && verified.length > 0 && contactEmails.size > 0) {
+    out.push({ type: 'email', outcome: 'disagree', weight: WEIGHTS.email.disagree, strength: 'weak', text: `email ${verified[0]} is not among the contact's addresses` });
+  }
+  return out;
+}
+
+function comparePhone(identity: IdentityFacts, contact: ContactFacts, shared: SharedCounts): Evidence[] {
+  const key = identityPhone(identity);
+  if (!key) return [];
+  const keys = new Set(contact.phones.map(phoneKey).filter((k): k is string => k !== null));
+  if (keys.size === 0) return [];
+  if (!keys.has(key)) return [{ type: 'phone', outcome: 'disagree', weight: WEIGHTS.phone.disagree, strength: 'weak', text: `phone ${identity.externalId} is not among the contact's numbers` }];
+  const count = shared.phones.get(key) ?? 1;
+  if (count > 1) return [{ type: 'phone', outcome: 'partial', weight: WEIGHTS.phone.shared, strength: 'weak', text: `same phone ${identity.externalId}, but ${count} contacts share it` }];
+  return [{ type: 'phone', outcome: 'agree', weight: WEIGHTS.phone.agree, strength: 'deterministic', text: `same phone ${identity.externalId} (verified by ${identity.channel})` }];
+}
+
+/** Channel names as people write them in a handles list. */
+const CHANNEL_ALIASES: Record<string, string> = { twitter: 'x', ig: 'instagram', insta: 'instagram', fb: 'facebook', bsky: 'bluesky', yt: 'youtube', masto: 'mastodon' };
+
+function compareHandles(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const handle = normalizeHandle(identity.handle);
+  if (!handle) return [];
+  const listed = contact.handles.map((h) => ({ channel: h.channel ? CHANNEL_ALIASES[h.channel.toLowerCase()] ?? h.channel.toLowerCase() : null, handle: normalizeHandle(h.handle) }));
+  const sameNetwork = listed.find((h) => h.handle === handle && (h.channel === null || h.channel === identity.channel));
+  if (sameNetwork) return [{ type: 'listed_handle', outcome: 'agree', weight: WEIGHTS.listedHandle.agree, strength: 'deterministic', text: `handle ${identity.channel}:${handle} is listed on the contact` }];
+  const otherNetwork = listed.find((h) => h.handle === handle);
+  if (otherNetwork && handle.length >= 5) {
+    return [{ type: 'listed_handle', outcome: 'partial', weight: WEIGHTS.listedHandle.otherNetwork, strength: 'strong', text: `handle ${handle} is listed on the contact for ${otherNetwork.channel ?? 'another network'}` }];
+  }
+  return [];
+}
+
+function compareProfileUrl(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const url = normalizeUrl(identity.profileUrl);
+  if (!url) return [];
+  if (contact.urls.some((u) => normalizeUrl(u) === url)) return [{ type: 'profile_url', outcome: 'agree', weight: WEIGHTS.profileUrl.agree, strength: 'deterministic', text: `profile URL ${url} is listed on the contact` }];
+  return [];
+}
+
+function compareSameHandle(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const handle = normalizeHandle(identity.handle);
+  if (!handle || !identity.sameHandleContactIds?.includes(contact.id)) return [];
+  const distinctive = handle.replace(/[^a-z0-9]/g, '').length >= 6;
+  return [
+    {
+      type: 'same_handle',
+      outcome: distinctive ? 'agree' : 'partial',
+      weight: distinctive ? WEIGHTS.sameHandleAcrossNetworks.agree : WEIGHTS.sameHandleAcrossNetworks.short,
+      strength: distinctive ? 'strong' : 'weak',
+      text: `the same handle ${handle} on another network is linked to this contact`,
+    },
+  ];
+}
+
+function compareName(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const similarity = nameSimilarity(identity.displayName, contact.name);
+  if (similarity === null) return [];
+  const s = round(similarity);
+  if (similarity >= JW.agree) return [{ type: 'name', outcome: 'agree', weight: WEIGHTS.name.agree, strength: 'weak', text: `name similarity ${s}` }];
+  if (similarity >= JW.partial) return [{ type: 'name', outcome: 'partial', weight: WEIGHTS.name.partial, strength: 'weak', text: `name similarity ${s}` }];
+  if (similarity >= JW.weak) return [{ type: 'name', outcome: 'disagree', weight: WEIGHTS.name.weak, strength: 'weak', text: `names differ (similarity ${s})` }];
+  return [{ type: 'name', outcome: 'disagree', weight: WEIGHTS.name.disagree, strength: 'weak', text: `names differ (similarity ${s})` }];
+}
+
+function compareLocation(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  if (!identity.location || (!contact.city && !contact.country)) return [];
+  const where = ` ${fold(identity.location).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  const has = (place: string | null) => place !== null && place.trim() !== '' && where.includes(` ${fold(place).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `);
+  if (has(contact.city)) return [{ type: 'location', outcome: 'agree', weight: WEIGHTS.location.agree, strength: 'weak', text: `location "${identity.location}" matches city ${contact.city}` }];
+  if (contact.city) {
+    if (has(contact.country)) return [{ type: 'location', outcome: 'partial', weight: WEIGHTS.location.partial - 1, strength: 'weak', text: `location "${identity.location}" is in ${contact.country} but not ${contact.city}` }];
+    return [{ type: 'location', outcome: 'disagree', weight: WEIGHTS.location.disagree, strength: 'weak', text: `location "${identity.location}" differs from city ${contact.city}` }];
+  }
+  if (has(contact.country)) return [{ type: 'location', outcome: 'partial', weight: WEIGHTS.location.partial, strength: 'weak', text: `location "${identity.location}" matches country ${contact.country}` }];
+  return [];
+}
+
+function compareLanguage(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  if (!identity.language || contact.languages.length === 0) return [];
+  const lang = identity.language.toLowerCase().slice(0, 2);
+  if (contact.languages.some((l) => l.toLowerCase().slice(0, 2) === lang)) return [{ type: 'language', outcome: 'agree', weight: WEIGHTS.language.agree, strength: 'weak', text: `same language ${lang}` }];
+  return [{ type: 'language', outcome: 'disagree', weight: WEIGHTS.language.disagree, strength: 'weak', text: `language ${lang} is not among the contact's` }];
+}
+
+function compareBio(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const bio = keywords(identity.bio);
+  if (bio.size === 0 || contact.keywords.length === 0) return [];
+  const shared = [...new Set(contact.keywords.flatMap((k) => [...keywords(k)]))].filter((k) => bio.has(k));
+  if (shared.length === 0) return [];
+  return [{ type: 'bio_keywords', outcome: 'agree', weight: WEIGHTS.bioKeywords.agree, strength: 'weak', text: `bio mentions ${shared.slice(0, 3).join(', ')}` }];
+}
+
+function compareLinkDomain(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const linkDomains = new Set([identity.profileUrl, ...urlsIn(identity.bio)].filter((u): u is string => !!u).map(ownDomainOfUrl).filter((d): d is string => d !== null));
+  if (linkDomains.size === 0) return [];
+  const contactDomains = new Set([
+    ...contact.emails.map((e) => normalizeEmail(e)).filter((e): e is string => e !== null && !isRoleAddress(e)).map(ownDomainOf),
+    ...contact.accountDomains.map((d) => d.toLowerCase().replace(/^www\./, '')),
+    ...contact.urls.map(ownDomainOfUrl),
+  ].filter((d): d is string => d !== null));
+  const match = [...linkDomains].find((d) => contactDomains.has(d) || [...contactDomains].some((c) => d.endsWith(`.${c}`)));
+  if (!match) return [];
+  return [{ type: 'link_domain', outcome: 'agree', weight: WEIGHTS.linkDomain.agree, strength: 'strong', text: `profile links to ${match}, the contact's domain` }];
+}
+
+function compareCoOccurrence(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const threads = identity.coOccurringContacts?.[contact.id] ?? 0;
+  if (threads === 0) return [];
+  const many = threads >= 3;
+  return [
+    {
+      type: 'co_occurrence',
+      outcome: many ? 'agree' : 'partial',
+      weight: many ? WEIGHTS.coOccurrence.many : WEIGHTS.coOccurrence.agree,
+      strength: 'weak',
+      text: `posted in ${threads} conversation${threads === 1 ? '' : 's'} with an identity of this contact`,
+    },
+  ];
+}
+
+/** The comparison of one identity with one contact: total weight, probability and evidence. */
+export interface PairScore {
+  contactId: string;
+  weight: number;
+  score: number;
+  evidence: Evidence[];
+}
+
+/** Scores one identity against one candidate contact. */
+export function scorePair(identity: IdentityFacts, contact: ContactFacts, shared: SharedCounts): PairScore {
+  const evidence = [
+    ...compareEmail(identity, contact, shared),
+    ...comparePhone(identity, contact, shared),
+    ...compareHandles(identity, contact),
+    ...compareProfileUrl(identity, contact),
+    ...compareSameHandle(identity, contact),
+    ...compareName(identity, contact),
+    ...compareLocation(identity, contact),
+    ...compareLanguage(identity, contact),
+    ...compareBio(identity, contact),
+    ...compareLinkDomain(identity, contact),
+    ...compareCoOccurrence(identity, contact),
+  ];
+  const weight = round(evidence.reduce((sum, e) => sum + e.weight, 0));
+  return { contactId: contact.id, weight, score: round(probability(weight), 4), evidence: evidence.sort((a, b) => b.weight - a.weight) };
+}
+
+export type Decision = 'auto' | 'suggested' | 'none';
+
+/** The outcome for one identity: the decision, the chosen candidate and every candidate's score. */
+export interface Resolution {
+  decision: Decision;
+  best: PairScore | null;
+  candidates: PairScore[];
+  reason: string;
+}
+
+/**
+ * Guards on top of the thresholds: a link needs at least two agreeing comparisons of different types
+ * (never a single weak field); an automatic link also needs deterministic or strong evidence or three
+ * agreeing fields, and a clear margin over the runner-up.
+ */
+function supports(pair: PairScore): { agreeing: number; decisive: boolean } {
+  const positive = pair.evidence.filter((e) => e.weight > 0 && e.outcome !== 'missing');
+  const types = new Set(positive.map((e) => e.type));
+  const decisive = positive.some((e) => e.strength === 'deterministic') || positive.filter((e) => e.strength === 'strong').length >= 1;
+  return { agreeing: types.size, decisive };
+}
+
+/** Decides for one identity given its scored candidates (any order); rejected contacts are skipped. */
+export function decide(candidates: PairScore[], rejectedContactIds: ReadonlySet<string> = new Set()): Resolution {
+  const ranked = candidates.filter((c) => !rejectedContactIds.has(c.contactId)).sort((a, b) => b.weight - a.weight || a.contactId.localeCompare(b.contactId));
+  const best = ranked[0] ?? null;
+  if (!best) return { decision: 'none', best: null, candidates: ranked, reason: 'no candidate contact' };
+  const runnerUp = ranked[1];
+  const { agreeing, decisive } = supports(best);
+  if (best.weight < SUGGEST_THRESHOLD) return { decision: 'none', best: null, candidates: ranked, reason: `best weight ${best.weight} below the suggestion threshold ${SUGGEST_THRESHOLD}` };
+  if (agreeing < 2 && !decisive) return { decision: 'none', best: null, candidates: ranked, reason: 'a single weak field is never enough' };
+  const margin = runnerUp ? best.weight - runnerUp.weight : Infinity;
+  if (best.weight >= AUTO_THRESHOLD && (decisive || agreeing >= 3) && margin >= AUTO_MARGIN) {
+    return { decision: 'auto', best, candidates: ranked, reason: `weight ${best.weight} at or above the automatic threshold ${AUTO_THRESHOLD}` };
+  }
+  const why =
+    best.weight < AUTO_THRESHOLD
+      ? `weight ${best.weight} between the thresholds ${SUGGEST_THRESHOLD} and ${AUTO_THRESHOLD}`
+      : margin < AUTO_MARGIN
+        ? `another contact scores within ${AUTO_MARGIN} (${runnerUp?.weight}): ambiguous`
+        : 'no deterministic or strong evidence';
+  return { decision: 'suggested', best, candidates: ranked, reason: why };
+}
+
+/** Scores every candidate and decides. */
+export function resolveIdentity(identity: IdentityFacts, contacts: ContactFacts[], shared: SharedCounts, rejectedContactIds: ReadonlySet<string> = new Set()): Resolution {
+  return decide(contacts.map((contact) => scorePair(identity, contact, shared)), rejectedContactIds);
+}
+
+/** Reads handles and URLs a contact lists in its custom fields: `handles` as "x:@ana;instagram:ana.b", a list, or an object. */
+export function listedOnContact(custom: Record<string, unknown>): { handles: ContactFacts['handles']; urls: string[]; keywords: string[] } {
+  const handles: ContactFacts['handles'] = [];
+  const urls: string[] = [];
+  const keywords: string[] = [];
+  const addHandle = (value: string, channel: string | null = null) => {
+    for (const part of value.split(/[;,\s]+/).filter(Boolean)) {
+      if (/^https?:\/\//i.test(part)) urls.push(part);
+      else {
+        const match = /^([a-z][a-z0-9_-]*):(.+)$/i.exec(part);
+        handles.push(match?.[1] && match[2] && !channel ? { channel: match[1], handle: match[2] } : { channel, handle: part });
+      }
+    }
+  };
+  for (const [key, value] of Object.entries(custom)) {
+    const k = key.toLowerCase();
+    if (k === 'handles' || k === 'handle' || k === 'socials' || k === 'social') {
+      if (typeof value === 'string') addHandle(value);
+      else if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') addHandle(v);
+      else if (value && typeof value === 'object') for (const [channel, v] of Object.entries(value)) if (typeof v === 'string') addHandle(v, channel);
+    } else if (typeof value === 'string' && /^https?:\/\//i.test(value.trim())) {
+      urls.push(value.trim());
+    } else if (typeof value === 'string' && ['x', 'twitter', 'instagram', 'mastodon', 'bluesky', 'reddit', 'facebook', 'tiktok', 'youtube'].includes(k)) {
+      addHandle(value, k);
+    } else if (typeof value === 'string' && ['company', 'title', 'keywords', 'interests', 'employer', 'team'].includes(k)) {
+      keywords.push(value);
+    } else if (typeof value === 'string' && (k === 'website' || k === 'url' || k === 'homepage')) {
+      urls.push(value);
+    }
+  }
+  return { handles, urls, keywords };
+}

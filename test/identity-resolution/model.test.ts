@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { AUTO_THRESHOLD, decide, listedOnContact, resolveIdentity, scorePair, type ContactFacts, type IdentityFacts, type SharedCounts } from '../../src/identity-resolution/model.ts';
+import { fold, isRoleAddress, jaroWinkler, nameSimilarity, normalizeUrl, phoneKey } from '../../src/identity-resolution/text.ts';
+
+const identity = (facts: Partial<IdentityFacts> = {}): IdentityFacts => ({
+  id: 'i1', channel: 'x', externalId: '1', handle: null, displayName: null, profileUrl: null, bio: null, location: null, language: null, ...facts,
+});
+const contact = (facts: Partial<ContactFacts> = {}): ContactFacts => ({
+  id: 'c1', name: '', emails: [], phones: [], city: null, country: null, languages: [], handles: [], urls: [], keywords: [], accountDomains: [], ...facts,
+});
+const none: SharedCounts = { emails: new Map(), phones: new Map() };
+const texts = (facts: IdentityFacts, c: ContactFacts, shared = none) => scorePair(facts, c, shared).evidence.map((e) => e.text);
+
+describe('string similarity', () => {
+  it('computes Jaro-Winkler on the textbook pairs', () => {
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961, 3);
+    expect(jaroWinkler('dwayne', 'duane')).toBeCloseTo(0.84, 2);
+    expect(jaroWinkler('dixon', 'dicksonx')).toBeCloseTo(0.813, 3);
+    expect(jaroWinkler('abc', 'xyz')).toBe(0);
+    expect(jaroWinkler('', '')).toBe(0);
+  });
+  it('folds accents and German transliterations, and knows nicknames', () => {
+    expect(fold('Jürgen Müßig')).toBe('jurgen mussig');
+    expect(nameSimilarity('Jürgen Müller', 'Juergen Mueller')).toBe(1);
+    expect(nameSimilarity('Bill Gates', 'William Gates')).toBe(1);
+    expect(nameSimilarity('Kathi Schröder', 'Katharina Schroeder')).toBe(1);
+    expect(nameSimilarity('José García', 'Jose Garcia')).toBe(1);
+    expect(nameSimilarity('Anna Berg', 'Tom Weber')).toBeLessThan(0.75);
+    expect(nameSimilarity(null, 'x')).toBeNull();
+  });
+  it('normalises phones, URLs and spots role addresses', () => {
+    expect(phoneKey('+49 151 2345 6789')).toBe(phoneKey('0151/23456789'));
+    expect(normalizeUrl('https://www.twitter.com/Ana_B/')).toBe('x.com/ana_b');
+    for (const address of ['info@shop.de', 'support@x.io', 'noreply@a.com', 'no-reply@b.com', 'team@c.org', 'sales+eu@d.com']) expect(isRoleAddress(address), address).toBe(true);
+    expect(isRoleAddress('ana.berg@shop.de')).toBe(false);
+  });
+});
+
+describe('evidence', () => {
+  it('a verified email from the email channel is deterministic and links automatically', () => {
+    const result = resolveIdentity(identity({ channel: 'email', externalId: 'ana@berg.de', displayName: 'Ana Berg' }), [contact({ name: 'Ana Berg', emails: ['Ana@Berg.de'] })], none);
+    expect(result.decision).toBe('auto');
+    expect(result.best?.evidence.map((e) => e.text)).toContain('same email ana@berg.de');
+    expect(result.best?.evidence.map((e) => e.text)).toContain('name similarity 1');
+  });
+  it('a WhatsApp number matching the contact phone is deterministic', () => {
+    const result = resolveIdentity(identity({ channel: 'whatsapp', externalId: '4915123456789' }), [contact({ phones: ['+49 151 23456789'] })], none);
+    expect(result.decision).toBe('auto');
+    expect(result.best?.evidence[0]?.type).toBe('phone');
+  });
+  it('a handle listed on the contact (CSV handles column) is deterministic', () => {
+    const listed = listedOnContact({ handles: 'x:@ana_b;instagram:ana.b' });
+    expect(listed.handles).toEqual([{ channel: 'x', handle: '@ana_b' }, { channel: 'instagram', handle: 'ana.b' }]);
+    const result = resolveIdentity(identity({ handle: '@Ana_B' }), [contact({ ...listed })], none);
+    expect(result.decision).toBe('auto');
+    expect(result.best?.evidence[0]?.text).toBe('handle x:ana_b is listed on the contact');
+  });
+  it('a profile URL listed on the contact is deterministic', () => {
+    const listed = listedOnContact({ linkedin: 'https://x.com/ana_b' });
+    const result = resolveIdentity(identity({ profileUrl: 'https://twitter.com/ana_b' }), [contact({ ...listed })], none);
+    expect(result.decision).toBe('auto');
+    expect(result.best?.evidence[0]?.type).toBe('profile_url');
+  });
+  it('the same distinctive handle linked on another network plus the name links automatically', () => {
+    const result = resolveIdentity(identity({ handle: 'ana_berg_design', displayName: 'Ana Berg', sameHandleContactIds: ['c1'] }), [contact({ name: 'Ana Berg' })], none);
+    expect(result.decision).toBe('auto');
+    expect(texts(identity({ handle: 'ana_berg_design', sameHandleContactIds: ['c1'] }), contact())).toContain('the same handle ana_berg_design on another network is linked to this contact');
+  });
+  it('name, location, language, bio keywords, link domain and co-occurrence each add evidence', () => {
+    const facts = identity({ displayName: 'Ana Berg', location: 'Berlin, Germany', language: 'de', bio: 'Designer at Lumio. lumio.io', coOccurringContacts: { c1: 3 } });
+    const c = contact({ name: 'Ana Berg', city: 'Berlin', languages: ['de'], keywords: ['Lumio GmbH'], accountDomains: ['lumio.io'] });
+    const types = scorePair(facts, c, none).evidence.map((e) => e.type).sort();
+    expect(types).toEqual(['bio_keywords', 'co_occurrence', 'language', 'link_domain', 'location', 'name']);
+    expect(decide([scorePair(facts, c, none)]).decision).toBe('auto');
+  });
+});
+
+describe('thresholds and guards', () => {
+  it('never links on a single weak field: a matching name alone is nothing', () => {
+    const result = resolveIdentity(identity({ displayName: 'Ana Berg' }), [contact({ name: 'Ana Berg' })], none);
+    expect(result.decision).toBe('none');
+  });
+  it('name and city together are a suggestion, not an automatic link', () => {
+    const result = resolveIdentity(identity({ displayName: 'Ana Berg', location: 'Berlin' }), [contact({ name: 'Ana Berg', city: 'Berlin' })], none);
+    expect(result.decision).toBe('suggested');
+    expect(result.best?.weight).toBeLessThan(AUTO_THRESHOLD);
+  });
+  it('a role address never links automatically, even with the same name', () => {
+    const result = resolveIdentity(identity({ channel: 'email', externalId: 'info@berg.de', displayName: 'Ana Berg' }), [contact({ name: 'Ana Berg', emails: ['info@berg.de'] })], none);
+    expect(result.decision).not.toBe('auto');
+    expect(result.best?.evidence.map((e) => e.text) ?? []).not.toContain('same email info@berg.de');
+  });
+  it('a family email shared by several contacts never links automatically', () => {
+    const shared: SharedCounts = { emails: new Map([['family.berg@gmail.com', 2]]), phones: new Map() };
+    const ana = contact({ id: 'c1', name: 'Ana Berg', emails: ['family.berg@gmail.com'] });
+    const tom = contact({ id: 'c2', name: 'Tom Berg', emails: ['family.berg@gmail.com'] });
+    const result = resolveIdentity(identity({ channel: 'email', externalId: 'family.berg@gmail.com', displayName: 'Berg' }), [ana, tom], shared);
+    expect(result.decision).not.toBe('auto');
+    expect(texts(identity({ channel: 'email', externalId: 'family.berg@gmail.com' }), ana, shared)).toContain('same email family.berg@gmail.com, but 2 contacts share it');
+  });
+  it('namesakes in different cities are not linked automatically', () => {
+    const facts = identity({ displayName: 'Anna Schmidt', location: 'München', language: 'de' });
+    const berlin = contact({ id: 'c1', name: 'Anna Schmidt', city: 'Berlin', languages: ['de'] });
+    const munich = contact({ id: 'c2', name: 'Anna Schmidt', city: 'Munich', languages: ['de'] });
+    expect(resolveIdentity(facts, [berlin, munich], none).decision).not.toBe('auto');
+  });
+  it('two strong candidates close together are ambiguous: suggested, not auto', () => {
+    const a = scorePair(identity({ channel: 'email', externalId: 'x@y.de' }), contact({ id: 'a', emails: ['x@y.de'] }), none);
+    const b = { ...a, contactId: 'b' };
+    expect(decide([a, b]).decision).toBe('suggested');
+  });
+  it('skips contacts a reviewer rejected', () => {
+    const pair = scorePair(identity({ channel: 'email', externalId: 'x@y.de' }), contact({ id: 'a', emails: ['x@y.de'] }), none);
+    expect(decide([pair], new Set(['a'])).decision).toBe('none');
+  });
+  it('conflicting names pull a deterministic match down to a suggestion only when the evidence disagrees strongly', () => {
+    const result = resolveIdentity(identity({ channel: 'email', externalId: 'x@y.de', displayName: 'Zoltan Kovacs' }), [contact({ name: 'Mia Lee', emails: ['x@y.de'] })], none);
+    expect(result.best?.evidence.some((e) => e.type === 'name' && e.weight < 0)).toBe(true);
+  });
+});

@@ -26,7 +26,7 @@ export async function listContacts(
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<(ContactRow & { cursor_at: string })[]> {
-  let query = db.selectFrom('contacts').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('workspace_id', '=', workspaceId);
+  let query = db.selectFrom('contacts').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('workspace_id', '=', workspaceId).where('merged_into_id', 'is', null);
   if (filter.q) {
     const pattern = containsPattern(filter.q);
     query = query.where((eb) =>

@@ -6,6 +6,7 @@ import { decodeUuidCursor, toExactPage } from '../platform/db/keyset.ts';
 import { errors } from '../platform/errors.ts';
 import { errorResponses, IdParams, PageOf, typed } from '../platform/http/schemas.ts';
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
+import { contact360Routes } from './contact-360.routes.ts';
 import { presentContact, presentLifecycleChange } from './contacts.presenter.ts';
 import { findContact, listContacts } from './contacts.repository.ts';
 import { Contact, ContactQuery, CreateContactBody, LifecycleChange, UpdateContactBody } from './contacts.schema.ts';
@@ -49,4 +50,6 @@ export async function contactsRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
     await removeContact(db, actorOf(request), request.params.id);
     return reply.status(204).send(null);
   });
+
+  await app.register(contact360Routes, { ctx });
 }

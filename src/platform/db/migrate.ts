@@ -3,12 +3,14 @@ import type { Database } from './schema.ts';
 import { foundation } from './migrations/0001_foundation.ts';
 import { listening } from './migrations/0002_listening.ts';
 import { intakeIndexes } from './migrations/0003_intake_indexes.ts';
+import { contactMerges } from './migrations/0004_contact_merges.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
   '0001_foundation': foundation,
   '0002_listening': listening,
   '0003_intake_indexes': intakeIndexes,
+  '0004_contact_merges': contactMerges,
 };
 
 const provider: MigrationProvider = {

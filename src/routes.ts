@@ -10,6 +10,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { accountsRoutes } from './customers/accounts.routes.ts';
 import { contactsRoutes } from './customers/contacts.routes.ts';
+import { contactsIoRoutes } from './customers/contacts-io.routes.ts';
 import { dealsRoutes } from './customers/deals.routes.ts';
 import { identitiesRoutes } from './identities/identities.routes.ts';
 import { postsRoutes } from './posts/posts.routes.ts';
@@ -26,6 +27,7 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: AppContext
   await app.register(teamsRoutes, options);
   await app.register(auditRoutes, options);
   await app.register(contactsRoutes, options);
+  await app.register(contactsIoRoutes, options);
   await app.register(accountsRoutes, options);
   await app.register(dealsRoutes, options);
   await app.register(identitiesRoutes, options);

@@ -9,6 +9,7 @@ import { registerUser } from './user.command.ts';
 import { registerToken } from './token.command.ts';
 import { registerImport } from './import.command.ts';
 import { registerAnalyze } from './analyze.command.ts';
+import { registerContacts } from './contacts.command.ts';
 
 const program = new Command()
   .name('townhall')
@@ -23,6 +24,7 @@ registerUser(program);
 registerToken(program);
 registerImport(program);
 registerAnalyze(program);
+registerContacts(program);
 
 /** Known failures print one clear line and exit 1; anything else prints its stack. */
 function fail(error: unknown): never {

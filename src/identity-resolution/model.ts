@@ -7,11 +7,13 @@
  * to W; the match probability reported is 1 / (1 + 2^-(W + PRIOR)). Pure: no I/O. See docs/IDENTITY.md.
  */
 import {
+  canonicalNames,
   emailsIn,
   fold,
   isRoleAddress,
   keywords,
   nameSimilarity,
+  nameTokens,
   normalizeEmail,
   normalizeHandle,
   normalizeUrl,
@@ -86,6 +88,7 @@ export const WEIGHTS = {
   profileUrl: { agree: 13 },
   sameHandleAcrossNetworks: { agree: 8, short: 2 },
   name: { agree: 4.5, partial: 2.5, weak: -1.5, disagree: -5 },
+  handleName: { agree: 3, partial: 1 },
   location: { agree: 2.5, partial: 1, disagree: -2 },
   language: { agree: 0.5, disagree: -0.5 },
   bioKeywords: { agree: 1.5 },
@@ -96,7 +99,7 @@ export const WEIGHTS = {
 /** Prior log2 odds that a blocked candidate pair is a match; turns W into a probability. */
 export const PRIOR = -8;
 /** W at or above which a link is made automatically (probability ≥ 0.94), given the guards below. */
-export const AUTO_THRESHOLD = 12;
+export const AUTO_THRESHOLD = 10;
 /** W at or above which a link is suggested for review (probability ≥ 0.2). */
 export const SUGGEST_THRESHOLD = 6;
 /** The best candidate must beat the runner-up by this much to auto-link; namesakes become suggestions. */
@@ -212,6 +215,24 @@ function compareName(identity: IdentityFacts, contact: ContactFacts): Evidence[]
   return [{ type: 'name', outcome: 'disagree', weight: WEIGHTS.name.disagree, strength: 'weak', text: `names differ (similarity ${s})` }];
 }
 
+function compareHandleName(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const handle = normalizeHandle(identity.handle);
+  if (!handle || identity.channel === 'email' || PHONE_CHANNELS.has(identity.channel)) return [];
+  const parts = handle.split('@')[0]?.split(/[^a-z0-9]+/).map((t) => t.replace(/\d+$/, '')).filter((t) => t.length >= 2) ?? [];
+  const tokens = nameTokens(contact.name);
+  const family = tokens[tokens.length - 1];
+  const given = tokens[0];
+  if (!family || !given || tokens.length < 2 || parts.length === 0) return [];
+  const joined = parts.join('');
+  const givenForms = canonicalNames(given);
+  const hasGiven = parts.some((p) => p === given || canonicalNames(p).some((c) => givenForms.includes(c)));
+  if ((hasGiven && parts.includes(family)) || joined === given + family || joined === family + given) {
+    return [{ type: 'handle_name', outcome: 'agree', weight: WEIGHTS.handleName.agree, strength: 'weak', text: `handle ${handle} spells the contact's name` }];
+  }
+  if (family.length >= 4 && joined.includes(family)) return [{ type: 'handle_name', outcome: 'partial', weight: WEIGHTS.handleName.partial, strength: 'weak', text: `handle ${handle} contains the family name ${family}` }];
+  return [];
+}
+
 function compareLocation(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
   if (!identity.location || (!contact.city && !contact.country)) return [];
   const where = ` ${fold(identity.location).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
@@ -285,6 +306,7 @@ export function scorePair(identity: IdentityFacts, contact: ContactFacts, shared
     ...compareProfileUrl(identity, contact),
     ...compareSameHandle(identity, contact),
     ...compareName(identity, contact),
+    ...compareHandleName(identity, contact),
     ...compareLocation(identity, contact),
     ...compareLanguage(identity, contact),
     ...compareBio(identity, contact),

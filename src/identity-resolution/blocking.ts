@@ -1,0 +1,45 @@
+/**
+ * Blocking keys: the cheap exact keys that find candidate contacts for an identity before scoring
+ * (the same keys the SQL candidate query uses). Pure.
+ */
+import type { ContactFacts, IdentityFacts } from './model.ts';
+import { canonicalNames, emailsIn, nameTokens, normalizeEmail, normalizeHandle, phoneKey } from './text.ts';
+
+export interface BlockingKeys {
+  emails: string[];
+  phones: string[];
+  handles: string[];
+  /** Folded family-name tokens (see nameKeys). */
+  names: string[];
+}
+
+/** The keys an identity is looked up by. */
+export function identityKeys(identity: IdentityFacts): BlockingKeys {
+  const emails = [normalizeEmail(identity.channel === 'email' ? identity.externalId : null), normalizeEmail(identity.handle), ...emailsIn(identity.bio)].filter((e): e is string => e !== null);
+  const phones = ['whatsapp', 'sms', 'phone', 'telegram', 'signal'].includes(identity.channel) ? [phoneKey(identity.externalId)].filter((k): k is string => k !== null) : [];
+  const handle = normalizeHandle(identity.handle);
+  const handles = handle && identity.channel !== 'email' ? [handle] : [];
+  return { emails: [...new Set(emails)], phones, handles, names: nameKeys(identity.displayName) };
+}
+
+/** The keys a contact is indexed by (for the in-memory evaluation). */
+export function contactKeys(contact: ContactFacts): BlockingKeys {
+  return {
+    emails: contact.emails.map((e) => normalizeEmail(e)).filter((e): e is string => e !== null),
+    phones: contact.phones.map(phoneKey).filter((k): k is string => k !== null),
+    handles: contact.handles.map((h) => normalizeHandle(h.handle)).filter((h): h is string => h !== null),
+    names: nameKeys(contact.name),
+  };
+}
+
+/**
+ * Name keys: the family name (last token) of a full name, or the canonical forms of a lone token.
+ * Given names alone would block half the book together (every "Anna"), so they only count when
+ * they are all there is.
+ */
+export function nameKeys(name: string | null | undefined): string[] {
+  const tokens = nameTokens(name).filter((t) => t.length >= 3);
+  if (tokens.length === 0) return [];
+  if (tokens.length === 1) return [...new Set([tokens[0] ?? '', ...canonicalNames(tokens[0] ?? '')])];
+  return [tokens[tokens.length - 1] ?? '', tokens[0] ?? ''].slice(0, 1);
+}

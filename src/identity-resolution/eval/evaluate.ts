@@ -1,0 +1,96 @@
+/**
+ * Runs the resolution model over a generated ground-truth set in memory (blocking, two passes so
+ * links found in the first pass can confirm the same handle on other networks) and measures precision
+ * and recall of automatic links and of suggestions. Pure.
+ */
+import { contactKeys, identityKeys } from '../blocking.ts';
+import { resolveIdentity, type ContactFacts, type Decision, type SharedCounts } from '../model.ts';
+import { normalizeEmail, normalizeHandle, phoneKey } from '../text.ts';
+import type { GeneratedSet } from './generate.ts';
+
+export interface Metrics {
+  identities: number;
+  /** Identities whose person is a contact: the ones that should link. */
+  linkable: number;
+  auto: { total: number; correct: number; precision: number; recall: number };
+  suggested: { total: number; correct: number; precision: number };
+  /** Auto links plus suggestions whose contact is right, over linkable identities. */
+  reviewRecall: number;
+  /** Wrong automatic links, for inspection. */
+  wrongAuto: { identityId: string; contactId: string; truth: string | null; evidence: string[] }[];
+  /** Linkable identities not linked automatically to their contact, for inspection. */
+  missed: { identityId: string; channel: string; decision: Decision; evidence: string[] }[];
+}
+
+/** Resolves every identity of the set and compares with the truth. */
+export function evaluate(set: GeneratedSet): Metrics {
+  const byId = new Map(set.contacts.map((c) => [c.id, c]));
+  const index = new Map<string, Set<string>>();
+  const add = (key: string, id: string) => index.set(key, (index.get(key) ?? new Set()).add(id));
+  const shared: SharedCounts = { emails: new Map(), phones: new Map() };
+  for (const contact of set.contacts) {
+    const keys = contactKeys(contact);
+    for (const e of keys.emails) add(`e:${e}`, contact.id);
+    for (const p of keys.phones) add(`p:${p}`, contact.id);
+    for (const h of keys.handles) add(`h:${h}`, contact.id);
+    for (const n of keys.names) add(`n:${n}`, contact.id);
+    for (const e of new Set(contact.emails.map((x) => normalizeEmail(x)).filter((x): x is string => x !== null))) shared.emails.set(e, (shared.emails.get(e) ?? 0) + 1);
+    for (const p of new Set(contact.phones.map(phoneKey).filter((x): x is string => x !== null))) shared.phones.set(p, (shared.phones.get(p) ?? 0) + 1);
+  }
+
+  const decisions = new Map<string, { decision: Decision; contactId: string | null; evidence: string[] }>();
+  const linkedByHandle = new Map<string, Set<string>>();
+  for (let pass = 0; pass < 2; pass++) {
+    for (const identity of set.identities) {
+      const handle = normalizeHandle(identity.handle);
+      const sameHandle = handle && identity.channel !== 'email' ? [...(linkedByHandle.get(handle) ?? [])] : [];
+      const facts = { ...identity, sameHandleContactIds: sameHandle };
+      const keys = identityKeys(facts);
+      const candidateIds = new Set<string>(sameHandle);
+      for (const e of keys.emails) for (const id of index.get(`e:${e}`) ?? []) candidateIds.add(id);
+      for (const p of keys.phones) for (const id of index.get(`p:${p}`) ?? []) candidateIds.add(id);
+      for (const h of keys.handles) for (const id of index.get(`h:${h}`) ?? []) candidateIds.add(id);
+      for (const n of keys.names) for (const id of index.get(`n:${n}`) ?? []) candidateIds.add(id);
+      const candidates = [...candidateIds].map((id) => byId.get(id)).filter((c): c is ContactFacts => c !== undefined);
+      const result = resolveIdentity(facts, candidates, shared);
+      decisions.set(identity.id, { decision: result.decision, contactId: result.best?.contactId ?? null, evidence: result.best?.evidence.map((e) => e.text) ?? [] });
+    }
+    linkedByHandle.clear();
+    for (const identity of set.identities) {
+      const d = decisions.get(identity.id);
+      const handle = normalizeHandle(identity.handle);
+      if (d?.decision === 'auto' && d.contactId && handle && identity.channel !== 'email') linkedByHandle.set(handle, (linkedByHandle.get(handle) ?? new Set()).add(d.contactId));
+    }
+  }
+
+  let linkable = 0;
+  const auto = { total: 0, correct: 0 };
+  const suggested = { total: 0, correct: 0 };
+  const wrongAuto: Metrics['wrongAuto'] = [];
+  const missed: Metrics['missed'] = [];
+  for (const identity of set.identities) {
+    const truth = set.truth.get(identity.id) ?? null;
+    if (truth) linkable++;
+    const d = decisions.get(identity.id);
+    if (!d) continue;
+    if (truth && !(d.decision === 'auto' && d.contactId === truth)) missed.push({ identityId: identity.id, channel: identity.channel, decision: d.decision, evidence: d.evidence });
+    if (d.decision === 'auto') {
+      auto.total++;
+      if (d.contactId === truth) auto.correct++;
+      else wrongAuto.push({ identityId: identity.id, contactId: d.contactId ?? '', truth, evidence: d.evidence });
+    } else if (d.decision === 'suggested') {
+      suggested.total++;
+      if (d.contactId === truth) suggested.correct++;
+    }
+  }
+  const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+  return {
+    identities: set.identities.length,
+    linkable,
+    auto: { ...auto, precision: ratio(auto.correct, auto.total), recall: ratio(auto.correct, linkable) },
+    suggested: { ...suggested, precision: ratio(suggested.correct, suggested.total) },
+    reviewRecall: ratio(auto.correct + suggested.correct, linkable),
+    wrongAuto,
+    missed,
+  };
+}

@@ -67,6 +67,8 @@ async function openPGlite(dataDir: string | undefined, loadDataDir: Blob | undef
     pglite = await PGlite.create({
       ...(pgliteDir ? { dataDir: pgliteDir } : {}),
       ...(loadDataDir ? { loadDataDir } : {}),
+      // Small WAL: the embedded store checkpoints often instead of letting pg_wal grow to 1 GB on disk.
+      postgresqlconf: ['max_wal_size = 128MB', 'min_wal_size = 32MB'],
       parsers: { [INT8_OID]: (value: string) => Number(value), [DATE_OID]: (value: string) => value },
     });
   } catch (error) {

@@ -79,40 +79,7 @@ export interface NewPost {
 
 /** Inserts a post unless (workspace, channel, externalId) exists; returns the new id or undefined. */
 export async function insertPostIfNew(db: Kysely<Database>, input: NewPost): Promise<string | undefined> {
-  const { post } = input;
-  const row = await db
-    .insertInto('posts')
-    .values({
-      workspace_id: input.workspaceId,
-      channel: post.channel,
-      channel_connection_id: input.connectionId,
-      external_id: post.externalId,
-      author_identity_id: input.authorIdentityId,
-      kind: post.kind,
-      direction: post.direction,
-      visibility: post.visibility,
-      text: post.text,
-      language: input.language,
-      posted_at: post.postedAt,
-      parent_external_id: post.parentExternalId ?? null,
-      parent_id: input.parentId,
-      thread_external_id: input.threadExternalId,
-      thread_id: input.threadId,
-      quoted_external_id: post.quotedExternalId ?? null,
-      conversation_id: input.conversationId,
-      url: post.url ?? null,
-      mentions: post.mentions ?? [],
-      hashtags: post.hashtags ?? [],
-      links: post.links ?? [],
-      metrics: JSON.stringify(post.metrics ?? {}),
-      geo: post.geo ? JSON.stringify(post.geo) : null,
-      analysis: input.analysis ? JSON.stringify(input.analysis) : null,
-      raw_intake_id: input.rawIntakeId,
-      edited_at: post.editedAt ? new Date(post.editedAt) : null,
-    })
-    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'external_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const [row] = await insertPostsIfNew(db, [input]);
   return row?.id;
 }
 

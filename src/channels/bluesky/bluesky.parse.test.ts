@@ -5,7 +5,7 @@ import { ParseError, type ParsedItem } from '../../listening/canonical.ts';
 import { eventTimeUs, parseAtUri, parseJetstreamEvent } from './bluesky.parse.ts';
 import { detectFacets, postRecord } from './bluesky.send.ts';
 import { CURSOR_SAFETY_MARGIN_US, JetstreamFilter, subscribeUrl } from './jetstream.ts';
-import { isRecord, type JsonRecord } from './read.ts';
+import { isRecord, type JsonRecord } from '../json-read.ts';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/fixtures/bluesky/', import.meta.url));
 const OWN = fileURLToPath(new URL('../../../test/fixtures/bluesky/', import.meta.url));

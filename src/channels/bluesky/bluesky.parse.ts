@@ -1,5 +1,5 @@
 import { ParseError, type CanonicalIdentity, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
-import { child, isRecord, nonEmpty, records, str, type JsonRecord } from './read.ts';
+import { child, isRecord, nonEmpty, records, str, type JsonRecord } from '../json-read.ts';
 
 /**
  * Pure parsing of Bluesky Jetstream v1 events (one JSON object per WebSocket message or import line):

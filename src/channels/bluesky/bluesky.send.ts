@@ -1,7 +1,7 @@
 import { retryAfterSeconds } from '../backoff.ts';
 import type { ConnectionView, DriverRuntime, OutboundMessage } from '../driver.ts';
 import { parseAtUri, POST } from './bluesky.parse.ts';
-import { child, isRecord, nonEmpty, records, type JsonRecord } from './read.ts';
+import { child, isRecord, nonEmpty, records, type JsonRecord } from '../json-read.ts';
 
 /**
  * Replies and posts on Bluesky through the account's PDS with plain XRPC calls over the runtime's

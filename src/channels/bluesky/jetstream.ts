@@ -4,7 +4,7 @@ import { BlockedAddressError, isPrivateAddress } from '../../platform/net/safe-f
 import { backoffDelayMs, sleep } from '../backoff.ts';
 import type { ConnectionView, DriverRuntime, NativePayload } from '../driver.ts';
 import { LIKE, parseAtUri, POST, PROFILE, REPOST } from './bluesky.parse.ts';
-import { child, isRecord, nonEmpty, records, str, type JsonRecord } from './read.ts';
+import { child, isRecord, nonEmpty, records, str, type JsonRecord } from '../json-read.ts';
 
 type OnPayload = (payload: NativePayload, state: Record<string, unknown>) => Promise<void>;
 

@@ -1,5 +1,5 @@
 import { ParseError, type CanonicalIdentity, type CanonicalPost, type GeoPoint, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
-import { child, count, isRecord, nonEmpty, records, str, type JsonRecord } from './read.ts';
+import { child, count, isRecord, nonEmpty, records, str, type JsonRecord } from '../json-read.ts';
 
 /**
  * Pure parsing of X payloads into canonical items. Three native shapes arrive here:

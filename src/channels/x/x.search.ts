@@ -1,7 +1,7 @@
 import { retryAfterSeconds } from '../backoff.ts';
 import type { ConnectionView, DriverRuntime, NativePayload, PollResult } from '../driver.ts';
 import { apiUrl, errorDetail, readToken, TWEET_QUERY, XApiError } from './x.api.ts';
-import { child, isRecord, nonEmpty } from './read.ts';
+import { child, isRecord, nonEmpty } from '../json-read.ts';
 
 /** Pages fetched per poll before handing over; the rest of a long sweep continues on the next poll. */
 export const MAX_PAGES_PER_POLL = 10;

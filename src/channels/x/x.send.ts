@@ -1,7 +1,7 @@
 import { retryAfterSeconds } from '../backoff.ts';
 import type { ConnectionView, DriverRuntime, OutboundMessage } from '../driver.ts';
 import { apiUrl, errorDetail, writeToken, XApiError } from './x.api.ts';
-import { child, isRecord, nonEmpty } from './read.ts';
+import { child, isRecord, nonEmpty } from '../json-read.ts';
 
 /** The request body for POST /2/tweets (reply or new post). */
 export function tweetRequestBody(message: OutboundMessage): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { backoffDelayMs, retryAfterSeconds, sleep } from '../backoff.ts';
 import type { ConnectionView, DriverRuntime, NativePayload } from '../driver.ts';
 import { apiUrl, errorDetail, readToken, TWEET_QUERY, XApiError } from './x.api.ts';
-import { isRecord, nonEmpty, records } from './read.ts';
+import { isRecord, nonEmpty, records } from '../json-read.ts';
 
 type OnPayload = (payload: NativePayload, state: Record<string, unknown>) => Promise<void>;
 

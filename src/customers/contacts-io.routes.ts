@@ -5,6 +5,7 @@ import { actorOf } from '../auth/auth.plugin.ts';
 import type { AppContext } from '../platform/context.ts';
 import { errors } from '../platform/errors.ts';
 import { errorResponses, typed } from '../platform/http/schemas.ts';
+import { segmentWhere } from '../segments/segments.service.ts';
 import { exportText } from './contacts-export.service.ts';
 import { isCountryCode } from './contacts-import.mapping.ts';
 import { importContacts } from './contacts-import.service.ts';
@@ -58,9 +59,10 @@ export async function contactsIoRoutes(app: FastifyInstance, { ctx }: { ctx: App
         },
       },
       async (request, reply) => {
-        const { email, ...filter } = request.query;
+        const { email, segmentId, ...filter } = request.query;
         const workspaceId = actorOf(request).workspaceId;
-        const stream = Readable.from(exportText(db, workspaceId, { ...filter, email: email?.trim().toLowerCase() }, format));
+        const where = segmentId ? await segmentWhere(db, workspaceId, segmentId, ctx.now()) : undefined;
+        const stream = Readable.from(exportText(db, workspaceId, { ...filter, email: email?.trim().toLowerCase(), where }, format));
         return reply
           .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'text/vcard; charset=utf-8')
           .header('content-disposition', `attachment; filename="contacts.${format}"`)

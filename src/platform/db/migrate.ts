@@ -4,6 +4,7 @@ import { foundation } from './migrations/0001_foundation.ts';
 import { listening } from './migrations/0002_listening.ts';
 import { intakeIndexes } from './migrations/0003_intake_indexes.ts';
 import { contactMerges } from './migrations/0004_contact_merges.ts';
+import { segments } from './migrations/0005_segments.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0002_listening': listening,
   '0003_intake_indexes': intakeIndexes,
   '0004_contact_merges': contactMerges,
+  '0005_segments': segments,
 };
 
 const provider: MigrationProvider = {

@@ -12,6 +12,9 @@ import { presentContact } from './contacts.presenter.ts';
 import { presentNote } from './notes.presenter.ts';
 import { CreateNoteBody, Note } from './notes.schema.ts';
 import { addContactNote, contactNotes } from './notes.service.ts';
+import { presentTimelineItem } from './timeline.presenter.ts';
+import { TimelineItem } from './timeline.schema.ts';
+import { contactTimeline } from './timeline.service.ts';
 
 const tags = ['contacts'];
 
@@ -57,6 +60,16 @@ export async function contact360Routes(app: FastifyInstance, { ctx }: { ctx: App
     async (request) => {
       const { cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
       return toExactPage(await contactNotes(db, actorOf(request).workspaceId, request.params.id, decodeUuidCursor(cursor), limit), limit, presentNote);
+    },
+  );
+
+  route.get(
+    '/api/v1/contacts/:id/timeline',
+    { config: { permission: 'contacts:read' }, schema: { tags, params: IdParams, querystring: Type.Object(PageQuery), response: { 200: PageOf(TimelineItem), ...errorResponses } } },
+    async (request) => {
+      const { cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
+      const page = await contactTimeline(db, actorOf(request).workspaceId, request.params.id, cursor, limit);
+      return { items: page.rows.map(presentTimelineItem), nextCursor: page.nextCursor };
     },
   );
 }

@@ -1,0 +1,47 @@
+import { Type } from 'typebox';
+import { Nullable, Timestamp } from '../platform/http/schemas.ts';
+
+const Field = Type.Optional(Nullable(Type.String()));
+
+/** The summary fields an item may carry, by kind. */
+export const TIMELINE_FIELDS = [
+  // post
+  'postKind', 'channel', 'direction', 'visibility', 'text', 'url', 'conversationId', 'identityId', 'sentiment', 'intent',
+  // conversation
+  'subject', 'status',
+  // deal_change
+  'dealId', 'title', 'change', 'stage', 'dealStatus', 'fromStage', 'fromStatus',
+  // note
+  'body', 'authorId',
+  // lifecycle (also fromStage)
+  'toStage', 'changedBy',
+] as const;
+
+export const TimelineItem = Type.Object({
+  kind: Type.Union([Type.Literal('post'), Type.Literal('conversation'), Type.Literal('deal_change'), Type.Literal('note'), Type.Literal('lifecycle')]),
+  at: Timestamp,
+  id: Type.String(),
+  postKind: Field,
+  channel: Field,
+  direction: Field,
+  visibility: Field,
+  text: Field,
+  url: Field,
+  conversationId: Field,
+  identityId: Field,
+  sentiment: Field,
+  intent: Field,
+  subject: Field,
+  status: Field,
+  dealId: Field,
+  title: Field,
+  change: Field,
+  stage: Field,
+  dealStatus: Field,
+  fromStage: Field,
+  fromStatus: Field,
+  body: Field,
+  authorId: Field,
+  toStage: Field,
+  changedBy: Field,
+});

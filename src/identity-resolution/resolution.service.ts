@@ -1,0 +1,301 @@
+/**
+ * Identity resolution against the store: gathers candidate contacts by blocking keys (one set of
+ * queries per batch of identities), scores them with the pure model, and records the outcome on the
+ * identity: an automatic link (contact_id, score, status auto, evidence), a suggestion for review
+ * (status suggested, no contact_id, the suggested contact in the evidence) or nothing. A manual link
+ * is never touched. Link changes are audited.
+ */
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { findContact } from '../customers/contacts.repository.ts';
+import type { Database, IdentityRow } from '../platform/db/schema.ts';
+import { errors } from '../platform/errors.ts';
+import { contactKeys, identityKeys } from './blocking.ts';
+import { AUTO_THRESHOLD, listedOnContact, resolveIdentity, SUGGEST_THRESHOLD, type ContactFacts, type Evidence, type IdentityFacts, type Resolution } from './model.ts';
+import {
+  coOccurringContacts,
+  contactNames,
+  countContactsByEmail,
+  countContactsByPhone,
+  findCandidateContacts,
+  findIdentitiesByIds,
+  findUnresolved,
+  linkedIdentitiesByHandle,
+  nextIdentitiesToResolve,
+  writeResolution,
+  type CandidateContactRow,
+} from './resolution.repository.ts';
+import { normalizeHandle, normalizeUrl } from './text.ts';
+
+/** Candidates looked at per identity at most; blocking keys are selective, this bounds a pathological name. */
+const CANDIDATES_PER_IDENTITY = 50;
+
+/** A reviewer's rejection, kept in the evidence across re-resolution. */
+export interface Rejection {
+  type: 'rejected';
+  contactId: string;
+  by: string | null;
+  text: string;
+}
+
+/** A stored evidence item: the model's evidence, the suggested contact, or a reviewer's rejection. */
+export type StoredEvidence = Evidence | { type: 'suggested_contact'; contactId: string; text: string } | Rejection;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Contacts a reviewer rejected for this identity, kept in its evidence. */
+function rejectedOf(identity: IdentityRow): Rejection[] {
+  const evidence = Array.isArray(identity.link_evidence) ? identity.link_evidence : [];
+  return evidence.filter(isRecord).flatMap((e) =>
+    e['type'] === 'rejected' && typeof e['contactId'] === 'string'
+      ? [{ type: 'rejected' as const, contactId: e['contactId'], by: typeof e['by'] === 'string' ? e['by'] : null, text: typeof e['text'] === 'string' ? e['text'] : `suggestion of contact ${e['contactId']} rejected` }]
+      : [],
+  );
+}
+
+/** The contact a suggestion points at, from the identity's evidence. */
+export function suggestedContactOf(identity: IdentityRow): string | null {
+  if (identity.link_status !== 'suggested' || !Array.isArray(identity.link_evidence)) return null;
+  const item = identity.link_evidence.filter(isRecord).find((e) => e['type'] === 'suggested_contact');
+  return item && typeof item['contactId'] === 'string' ? item['contactId'] : null;
+}
+
+function factsOf(row: IdentityRow): IdentityFacts {
+  return {
+    id: row.id,
+    channel: row.channel,
+    externalId: row.external_id,
+    handle: row.handle,
+    displayName: row.display_name,
+    profileUrl: row.profile_url,
+    bio: row.bio,
+    location: row.location,
+    language: row.language,
+  };
+}
+
+function contactFactsOf(row: CandidateContactRow): ContactFacts {
+  const custom = isRecord(row.custom) ? row.custom : {};
+  const listed = listedOnContact(custom);
+  return {
+    id: row.id,
+    name: row.name,
+    emails: row.emails,
+    phones: row.phones,
+    city: row.city,
+    country: row.country,
+    languages: row.languages,
+    handles: listed.handles,
+    urls: listed.urls,
+    keywords: [...listed.keywords, ...(row.account_name ? [row.account_name] : [])],
+    accountDomains: row.account_domains ?? [],
+  };
+}
+
+/** Scores a batch of identities: one round of candidate queries for the whole batch, then the pure model per identity. */
+export async function scoreIdentities(db: Kysely<Database>, workspaceId: string, identities: IdentityRow[]): Promise<Map<string, Resolution>> {
+  const results = new Map<string, Resolution>();
+  if (identities.length === 0) return results;
+  const facts = identities.map(factsOf);
+  const keys = facts.map(identityKeys);
+  const handles = [...new Set(keys.flatMap((k) => k.handles))];
+
+  const sameHandle = await linkedIdentitiesByHandle(db, workspaceId, handles);
+  const coOccurring = await coOccurringContacts(db, workspaceId, identities.map((i) => i.id));
+  for (const f of facts) {
+    const handle = normalizeHandle(f.handle);
+    f.sameHandleContactIds = handle && f.channel !== 'email' ? [...new Set(sameHandle.filter((r) => r.handle === handle && r.id !== f.id && r.channel !== f.channel).map((r) => r.contact_id))] : [];
+    f.coOccurringContacts = Object.fromEntries(coOccurring.filter((r) => r.identity_id === f.id).map((r) => [r.contact_id, r.threads]));
+  }
+  const profileUrls = facts.map((f) => normalizeUrl(f.profileUrl)).filter((u): u is string => u !== null);
+  const extraIds = [...new Set(facts.flatMap((f) => [...(f.sameHandleContactIds ?? []), ...Object.keys(f.coOccurringContacts ?? {})]))];
+  const rows = await findCandidateContacts(
+    db,
+    workspaceId,
+    {
+      emails: [...new Set(keys.flatMap((k) => k.emails))],
+      phones: [...new Set(keys.flatMap((k) => k.phones))],
+      listed: [...new Set([...handles.filter((h) => h.length >= 3), ...profileUrls])],
+      names: [...new Set(keys.flatMap((k) => k.names))],
+      ids: extraIds,
+    },
+    CANDIDATES_PER_IDENTITY * identities.length,
+  );
+  const contacts = rows.map(contactFactsOf);
+  const indexed = contacts.map((c) => ({ contact: c, keys: contactKeys(c), urls: new Set(c.urls.map(normalizeUrl)) }));
+  const shared = {
+    emails: await countContactsByEmail(db, workspaceId, [...new Set(keys.flatMap((k) => k.emails))]),
+    phones: await countContactsByPhone(db, workspaceId, [...new Set(keys.flatMap((k) => k.phones))]),
+  };
+  facts.forEach((f, i) => {
+    const k = keys[i];
+    const identity = identities[i];
+    if (!k || !identity) return;
+    const url = normalizeUrl(f.profileUrl);
+    const extra = new Set([...(f.sameHandleContactIds ?? []), ...Object.keys(f.coOccurringContacts ?? {})]);
+    const overlaps = (a: string[], b: string[]) => a.some((x) => b.includes(x));
+    const candidates = indexed
+      .filter(({ contact, keys: ck, urls }) => extra.has(contact.id) || overlaps(k.emails, ck.emails) || overlaps(k.phones, ck.phones) || overlaps(k.handles, ck.handles) || overlaps(k.names, ck.names) || (url !== null && urls.has(url)))
+      .slice(0, CANDIDATES_PER_IDENTITY)
+      .map(({ contact }) => contact);
+    const rejected = new Set(rejectedOf(identity).map((r) => r.contactId));
+    results.set(identity.id, resolveIdentity(f, candidates, shared, rejected));
+  });
+  return results;
+}
+
+/** What a resolution writes on the identity. */
+function columnsFor(identity: IdentityRow, resolution: Resolution, names: Map<string, string>) {
+  const kept = rejectedOf(identity);
+  const best = resolution.best;
+  if (resolution.decision === 'auto' && best) {
+    return { contact_id: best.contactId, link_score: best.score, link_status: 'auto' as const, evidence: [...best.evidence, ...kept] };
+  }
+  if (resolution.decision === 'suggested' && best) {
+    const suggestion: StoredEvidence = { type: 'suggested_contact', contactId: best.contactId, text: `suggested contact ${names.get(best.contactId) ?? best.contactId}: ${resolution.reason}` };
+    return { contact_id: null, link_score: best.score, link_status: 'suggested' as const, evidence: [suggestion, ...best.evidence, ...kept] };
+  }
+  return { contact_id: null, link_score: null, link_status: null, evidence: kept };
+}
+
+export interface ResolveSummary {
+  processed: number;
+  auto: number;
+  suggested: number;
+  unlinked: number;
+  changed: number;
+}
+
+/** Resolves the given identities and records the outcomes; manual links are skipped. */
+export async function resolveAndRecord(db: Kysely<Database>, actor: Actor, identities: IdentityRow[]): Promise<{ summary: ResolveSummary; rows: Map<string, IdentityRow> }> {
+  const eligible = identities.filter((i) => i.link_status !== 'manual');
+  const resolutions = await scoreIdentities(db, actor.workspaceId, eligible);
+  const names = await contactNames(db, actor.workspaceId, [...new Set([...resolutions.values()].flatMap((r) => (r.best ? [r.best.contactId] : [])))]);
+  const summary: ResolveSummary = { processed: eligible.length, auto: 0, suggested: 0, unlinked: 0, changed: 0 };
+  const rows = new Map<string, IdentityRow>();
+  for (const identity of eligible) {
+    const resolution = resolutions.get(identity.id);
+    if (!resolution) continue;
+    const next = columnsFor(identity, resolution, names);
+    if (next.link_status === 'auto') summary.auto++;
+    else if (next.link_status === 'suggested') summary.suggested++;
+    else summary.unlinked++;
+    const evidence = JSON.stringify(next.evidence);
+    const unchanged =
+      identity.link_evidence !== null && identity.contact_id === next.contact_id && identity.link_status === next.link_status && identity.link_score === next.link_score && JSON.stringify(identity.link_evidence) === evidence;
+    if (unchanged) {
+      rows.set(identity.id, identity);
+      continue;
+    }
+    const written = await writeResolution(db, actor.workspaceId, identity.id, { contact_id: next.contact_id, link_score: next.link_score, link_status: next.link_status, link_evidence: evidence });
+    if (!written) continue;
+    rows.set(identity.id, written);
+    if (identity.contact_id !== next.contact_id || identity.link_status !== next.link_status) {
+      summary.changed++;
+      await recordAudit(db, actor, {
+        action: 'identity.resolved',
+        targetType: 'identity',
+        targetId: identity.id,
+        detail: {
+          decision: resolution.decision,
+          contactId: next.contact_id,
+          suggestedContactId: next.link_status === 'suggested' ? resolution.best?.contactId ?? null : null,
+          score: next.link_score,
+          previousContactId: identity.contact_id,
+          previousStatus: identity.link_status,
+        },
+      });
+    }
+  }
+  return { summary, rows };
+}
+
+/** Resolves one identity now (POST /identities/:id/resolve); a manual link stays as it is. */
+export async function resolveOne(db: Kysely<Database>, actor: Actor, id: string): Promise<IdentityRow> {
+  return db.transaction().execute(async (trx) => {
+    const [identity] = await findIdentitiesByIds(trx, actor.workspaceId, [id]);
+    if (!identity) throw errors.notFound('identity');
+    const { rows } = await resolveAndRecord(trx, actor, [identity]);
+    return rows.get(id) ?? identity;
+  });
+}
+
+/** Pipeline hook: resolves identities of this batch that resolution has never looked at. Cheap when all are known. */
+export async function resolveNewIdentities(db: Kysely<Database>, actor: Actor, ids: string[]): Promise<ResolveSummary | null> {
+  const fresh = await findUnresolved(db, actor.workspaceId, ids);
+  if (fresh.length === 0) return null;
+  return (await resolveAndRecord(db, actor, fresh)).summary;
+}
+
+/** Re-resolves every identity of the workspace a person has not linked, in keyset batches. */
+export async function resolveAll(db: Kysely<Database>, actor: Actor, batchSize = 200): Promise<ResolveSummary> {
+  const total: ResolveSummary = { processed: 0, auto: 0, suggested: 0, unlinked: 0, changed: 0 };
+  let after: string | null = null;
+  for (;;) {
+    const batch = await nextIdentitiesToResolve(db, actor.workspaceId, after, batchSize);
+    if (batch.length === 0) break;
+    const { summary } = await db.transaction().execute((trx) => resolveAndRecord(trx, actor, batch));
+    for (const key of Object.keys(total) as (keyof ResolveSummary)[]) total[key] += summary[key];
+    after = batch[batch.length - 1]?.id ?? null;
+    if (batch.length < batchSize) break;
+  }
+  return total;
+}
+
+export interface Explanation {
+  identity: IdentityRow;
+  decision: Resolution['decision'];
+  reason: string;
+  thresholds: { auto: number; suggest: number };
+  candidates: { contactId: string; contactName: string | null; weight: number; score: number; evidence: Evidence[] }[];
+}
+
+/** Why an identity is linked, suggested or not: the current link and a fresh scoring of its candidates. */
+export async function explainIdentity(db: Kysely<Database>, workspaceId: string, id: string): Promise<Explanation> {
+  const [identity] = await findIdentitiesByIds(db, workspaceId, [id]);
+  if (!identity) throw errors.notFound('identity');
+  const resolution = (await scoreIdentities(db, workspaceId, [identity])).get(id);
+  const top = (resolution?.candidates ?? []).slice(0, 5);
+  const names = await contactNames(db, workspaceId, top.map((c) => c.contactId));
+  return {
+    identity,
+    decision: identity.link_status === 'manual' ? 'auto' : resolution?.decision ?? 'none',
+    reason: identity.link_status === 'manual' ? 'linked by a person; resolution never changes a manual link' : resolution?.reason ?? 'no candidate contact',
+    thresholds: { auto: AUTO_THRESHOLD, suggest: SUGGEST_THRESHOLD },
+    candidates: top.map((c) => ({ contactId: c.contactId, contactName: names.get(c.contactId) ?? null, weight: c.weight, score: c.score, evidence: c.evidence })),
+  };
+}
+
+/** Accepts a suggestion: the suggested contact becomes a manual link, keeping the evidence that led to it. */
+export async function acceptSuggestion(db: Kysely<Database>, actor: Actor, id: string): Promise<IdentityRow> {
+  return db.transaction().execute(async (trx) => {
+    const [identity] = await findIdentitiesByIds(trx, actor.workspaceId, [id]);
+    if (!identity) throw errors.notFound('identity');
+    const contactId = suggestedContactOf(identity);
+    if (!contactId) throw errors.conflict('this identity has no suggested link to accept');
+    if (!(await findContact(trx, actor.workspaceId, contactId))) throw errors.conflict('the suggested contact no longer exists; resolve the identity again');
+    const evidence = [{ type: 'manual', by: actor.userId, text: 'suggestion accepted by a reviewer' }, ...(Array.isArray(identity.link_evidence) ? identity.link_evidence.filter((e) => !(isRecord(e) && e['type'] === 'suggested_contact')) : [])];
+    const written = await writeResolution(trx, actor.workspaceId, id, { contact_id: contactId, link_score: 1, link_status: 'manual', link_evidence: JSON.stringify(evidence) });
+    if (!written) throw errors.notFound('identity');
+    await recordAudit(trx, actor, { action: 'identity.linked', targetType: 'identity', targetId: id, detail: { contactId, status: 'manual', via: 'suggestion', suggestedScore: identity.link_score } });
+    return written;
+  });
+}
+
+/** Rejects a suggestion: the identity stays unlinked and resolution never suggests that contact again. */
+export async function rejectSuggestion(db: Kysely<Database>, actor: Actor, id: string): Promise<IdentityRow> {
+  return db.transaction().execute(async (trx) => {
+    const [identity] = await findIdentitiesByIds(trx, actor.workspaceId, [id]);
+    if (!identity) throw errors.notFound('identity');
+    const contactId = suggestedContactOf(identity);
+    if (!contactId) throw errors.conflict('this identity has no suggested link to reject');
+    const evidence: StoredEvidence[] = [...rejectedOf(identity), { type: 'rejected', contactId, by: actor.userId, text: `suggestion of contact ${contactId} rejected by a reviewer` }];
+    const written = await writeResolution(trx, actor.workspaceId, id, { contact_id: null, link_score: null, link_status: null, link_evidence: JSON.stringify(evidence) });
+    if (!written) throw errors.notFound('identity');
+    await recordAudit(trx, actor, { action: 'identity.suggestion_rejected', targetType: 'identity', targetId: id, detail: { contactId, score: identity.link_score } });
+    return written;
+  });
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/platform/db/store.ts';
+import { resolveNewIdentities } from '../../src/identity-resolution/resolution.service.ts';
+import { systemActor } from '../../src/auth/actor.ts';
+import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../support/server.ts';
+import { openTestStore, STORE_KINDS } from '../support/stores.ts';
+
+describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
+  let store: Store;
+  let server: TestServer;
+  let ws: SeededWorkspace;
+
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    server = await startTestServer(store);
+    ws = await seedWorkspace(store.db, 'resolution');
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+  });
+
+  const contact = async (body: Record<string, unknown>, token = ws.tokens.agent) => {
+    const res = await server.request('POST', '/api/v1/contacts', { token, body });
+    expect(res.status, res.text).toBe(201);
+    return res.body.id as string;
+  };
+  const identity = async (body: Record<string, unknown>, token = ws.tokens.agent) => {
+    const res = await server.request('POST', '/api/v1/identities', { token, body });
+    expect(res.status, res.text).toBe(201);
+    return res.body.id as string;
+  };
+  const resolve = (id: string, token = ws.tokens.agent) => server.request('POST', `/api/v1/identities/${id}/resolve`, { token, body: {} });
+
+  it('links an email identity automatically and explains why', async () => {
+    const contactId = await contact({ name: 'Ana Berg', emails: ['ana.berg@example.org'], city: 'Berlin' });
+    const id = await identity({ channel: 'email', externalId: 'ana.berg@example.org', handle: 'ana.berg@example.org', displayName: 'Ana Berg' });
+    const resolved = await resolve(id);
+    expect(resolved.status, resolved.text).toBe(200);
+    expect(resolved.body.contactId).toBe(contactId);
+    expect(resolved.body.link.status).toBe('auto');
+    expect(resolved.body.link.score).toBeGreaterThan(0.9);
+    expect(resolved.body.link.evidence.map((e: { text: string }) => e.text)).toEqual(expect.arrayContaining(['same email ana.berg@example.org', 'name similarity 1']));
+
+    const explained = await server.request('GET', `/api/v1/identities/${id}/explain`, { token: ws.tokens.analyst });
+    expect(explained.status, explained.text).toBe(200);
+    expect(explained.body.decision).toBe('auto');
+    expect(explained.body.candidates[0]).toMatchObject({ contactId, contactName: 'Ana Berg' });
+    expect(explained.body.identity.link.status).toBe('auto');
+
+    const audit = await server.request('GET', `/api/v1/audit?targetId=${id}`, { token: ws.tokens.admin });
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('identity.resolved');
+    const listed = await server.request('GET', `/api/v1/identities?contactId=${contactId}`, { token: ws.tokens.agent });
+    expect(listed.body.items[0].link).toMatchObject({ status: 'auto' });
+  });
+
+  it('suggests on name and city alone, then accepts the suggestion as a manual link', async () => {
+    const contactId = await contact({ name: 'Jürgen Weißmann', city: 'Hamburg', languages: ['de'] });
+    const id = await identity({ channel: 'mastodon', externalId: 'm-1', handle: 'jw', displayName: 'Juergen Weissmann', location: 'Hamburg, Germany', language: 'de' });
+    const resolved = await resolve(id);
+    expect(resolved.body).toMatchObject({ contactId: null, link: { status: 'suggested' } });
+    const queue = await server.request('GET', '/api/v1/identity-suggestions', { token: ws.tokens.analyst });
+    expect(queue.status, queue.text).toBe(200);
+    const entry = queue.body.items.find((item: { identity: { id: string } }) => item.identity.id === id);
+    expect(entry).toMatchObject({ contactId, contactName: 'Jürgen Weißmann' });
+    expect(entry.evidence.map((e: { text: string }) => e.text)).toContain('location "Hamburg, Germany" matches city Hamburg');
+
+    expect((await server.request('POST', `/api/v1/identity-suggestions/${id}/accept`, { token: ws.tokens.analyst, body: {} })).status).toBe(403);
+    const accepted = await server.request('POST', `/api/v1/identity-suggestions/${id}/accept`, { token: ws.tokens.agent, body: {} });
+    expect(accepted.status, accepted.text).toBe(200);
+    expect(accepted.body).toMatchObject({ contactId, link: { status: 'manual', score: 1 } });
+    expect((await server.request('POST', `/api/v1/identity-suggestions/${id}/accept`, { token: ws.tokens.agent, body: {} })).status).toBe(409);
+  });
+
+  it('rejects a suggestion and never suggests that contact again', async () => {
+    await contact({ name: 'Priya Sharma', city: 'London' });
+    const id = await identity({ channel: 'x', externalId: 'x-priya', handle: '@ps_ldn', displayName: 'Priya Sharma', location: 'London' });
+    expect((await resolve(id)).body.link.status).toBe('suggested');
+    const rejected = await server.request('POST', `/api/v1/identity-suggestions/${id}/reject`, { token: ws.tokens.agent, body: {} });
+    expect(rejected.status, rejected.text).toBe(200);
+    expect(rejected.body).toMatchObject({ contactId: null, link: null });
+    expect((await resolve(id)).body).toMatchObject({ contactId: null, link: null });
+    const audit = await server.request('GET', `/api/v1/audit?targetId=${id}`, { token: ws.tokens.admin });
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('identity.suggestion_rejected');
+  });
+
+  it('never overrides a manual link, not by resolve nor by resolve-all', async () => {
+    const mine = await contact({ name: 'Manual Choice' });
+    await contact({ name: 'Other Person', emails: ['shared-evidence@example.org'] });
+    const id = await identity({ channel: 'email', externalId: 'shared-evidence@example.org', displayName: 'Other Person', contactId: mine });
+    const resolved = await resolve(id);
+    expect(resolved.body).toMatchObject({ contactId: mine, link: { status: 'manual' } });
+    const all = await server.request('POST', '/api/v1/identities/resolve-all', { token: ws.tokens.agent, body: {} });
+    expect(all.status, all.text).toBe(200);
+    expect(all.body.processed).toBeGreaterThan(0);
+    expect((await server.request('GET', `/api/v1/identities/${id}`, { token: ws.tokens.agent })).body).toMatchObject({ contactId: mine, link: { status: 'manual' } });
+    const explained = await server.request('GET', `/api/v1/identities/${id}/explain`, { token: ws.tokens.agent });
+    expect(explained.body.reason).toMatch(/manual/);
+  });
+
+  it('does not auto-link a role address or a family email on several contacts', async () => {
+    await contact({ name: 'Shop Owner', emails: ['info@bakery.example'] });
+    await contact({ name: 'Tom Lange', emails: ['lange.family@example.net'] });
+    await contact({ name: 'Eva Lange', emails: ['lange.family@example.net'] });
+    const role = await identity({ channel: 'email', externalId: 'info@bakery.example', displayName: 'Shop Owner' });
+    const family = await identity({ channel: 'email', externalId: 'lange.family@example.net', displayName: 'Lange' });
+    expect((await resolve(role)).body.link?.status ?? null).not.toBe('auto');
+    expect((await resolve(family)).body.link?.status ?? null).not.toBe('auto');
+  });
+
+  it('links through a handle listed on the contact, and resolves new identities from the pipeline hook once', async () => {
+    const contactId = await contact({ name: 'Sam Okafor', custom: { handles: 'x:@sam_ok;instagram:sam.ok' } });
+    const id = await identity({ channel: 'instagram', externalId: 'ig-sam', handle: 'sam.ok' });
+    const summary = await resolveNewIdentities(store.db, systemActor(ws.workspaceId), [id]);
+    expect(summary).toMatchObject({ processed: 1, auto: 1 });
+    expect((await server.request('GET', `/api/v1/identities/${id}`, { token: ws.tokens.agent })).body).toMatchObject({ contactId, link: { status: 'auto' } });
+    expect(await resolveNewIdentities(store.db, systemActor(ws.workspaceId), [id])).toBeNull();
+  });
+
+  it('answers 404 for unknown identities and keeps workspaces apart', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await resolve(unknown)).status).toBe(404);
+    expect((await server.request('GET', `/api/v1/identities/${unknown}/explain`, { token: ws.tokens.agent })).status).toBe(404);
+    const other = await seedWorkspace(store.db, 'resolution-other');
+    await contact({ name: 'Cross Tenant', emails: ['cross@tenant.example'] }, other.tokens.agent);
+    const id = await identity({ channel: 'email', externalId: 'cross@tenant.example', displayName: 'Cross Tenant' });
+    expect((await resolve(id)).body).toMatchObject({ contactId: null });
+  });
+});

@@ -14,6 +14,7 @@ import { contactsIoRoutes } from './customers/contacts-io.routes.ts';
 import { segmentsRoutes } from './segments/segments.routes.ts';
 import { dealsRoutes } from './customers/deals.routes.ts';
 import { identitiesRoutes } from './identities/identities.routes.ts';
+import { identityResolutionRoutes } from './identity-resolution/resolution.routes.ts';
 import { postsRoutes } from './posts/posts.routes.ts';
 import type { AppContext } from './platform/context.ts';
 import { teamsRoutes } from './teams/teams.routes.ts';
@@ -33,6 +34,7 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: AppContext
   await app.register(accountsRoutes, options);
   await app.register(dealsRoutes, options);
   await app.register(identitiesRoutes, options);
+  await app.register(identityResolutionRoutes, options);
   await app.register(postsRoutes, options);
   await app.register(conversationsRoutes, options);
   await app.register(channelsRoutes, options);

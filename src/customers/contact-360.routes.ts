@@ -12,6 +12,9 @@ import { presentContact } from './contacts.presenter.ts';
 import { presentNote } from './notes.presenter.ts';
 import { CreateNoteBody, Note } from './notes.schema.ts';
 import { addContactNote, contactNotes } from './notes.service.ts';
+import { presentProfile } from './profile.presenter.ts';
+import { ContactProfile } from './profile.schema.ts';
+import { contactProfile } from './profile.service.ts';
 import { presentTimelineItem } from './timeline.presenter.ts';
 import { TimelineItem } from './timeline.schema.ts';
 import { contactTimeline } from './timeline.service.ts';
@@ -71,5 +74,11 @@ export async function contact360Routes(app: FastifyInstance, { ctx }: { ctx: App
       const page = await contactTimeline(db, actorOf(request).workspaceId, request.params.id, cursor, limit);
       return { items: page.rows.map(presentTimelineItem), nextCursor: page.nextCursor };
     },
+  );
+
+  route.get(
+    '/api/v1/contacts/:id/profile',
+    { config: { permission: 'contacts:read' }, schema: { tags, params: IdParams, response: { 200: ContactProfile, ...errorResponses } } },
+    async (request) => presentProfile(await contactProfile(db, actorOf(request).workspaceId, request.params.id)),
   );
 }

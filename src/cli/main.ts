@@ -10,6 +10,7 @@ import { registerToken } from './token.command.ts';
 import { registerImport } from './import.command.ts';
 import { registerAnalyze } from './analyze.command.ts';
 import { registerContacts } from './contacts.command.ts';
+import { registerIdentities } from '../identity-resolution/identities.command.ts';
 
 const program = new Command()
   .name('townhall')
@@ -25,6 +26,7 @@ registerToken(program);
 registerImport(program);
 registerAnalyze(program);
 registerContacts(program);
+registerIdentities(program);
 
 /** Known failures print one clear line and exit 1; anything else prints its stack. */
 function fail(error: unknown): never {

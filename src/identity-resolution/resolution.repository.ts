@@ -147,3 +147,17 @@ export async function contactNames(db: Kysely<Database>, workspaceId: string, id
   const rows = await db.selectFrom('contacts').select(['id', 'name']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** Contacts a person unlinked these identities from (from the audit log): resolution treats them as rejected. */
+export async function unlinkedContacts(db: Kysely<Database>, workspaceId: string, identityIds: string[]): Promise<{ identity_id: string; contact_id: string }[]> {
+  if (identityIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['target_id', sql<string | null>`detail->>'contactId'`.as('contact_id')])
+    .where('workspace_id', '=', workspaceId)
+    .where('target_type', '=', 'identity')
+    .where('action', '=', 'identity.unlinked')
+    .where('target_id', 'in', identityIds)
+    .execute();
+  return rows.flatMap((r) => (r.target_id && r.contact_id ? [{ identity_id: r.target_id, contact_id: r.contact_id }] : []));
+}

@@ -23,6 +23,7 @@ import {
   findUnresolved,
   linkedIdentitiesByHandle,
   nextIdentitiesToResolve,
+  unlinkedContacts,
   writeResolution,
   type CandidateContactRow,
 } from './resolution.repository.ts';
@@ -30,6 +31,8 @@ import { normalizeHandle, normalizeUrl } from './text.ts';
 
 /** Candidates looked at per identity at most; blocking keys are selective, this bounds a pathological name. */
 const CANDIDATES_PER_IDENTITY = 50;
+/** Identities per candidate query when the pipeline resolves new arrivals. */
+const PIPELINE_CHUNK = 100;
 
 /** A reviewer's rejection, kept in the evidence across re-resolution. */
 export interface Rejection {
@@ -105,6 +108,7 @@ export async function scoreIdentities(db: Kysely<Database>, workspaceId: string,
 
   const sameHandle = await linkedIdentitiesByHandle(db, workspaceId, handles);
   const coOccurring = await coOccurringContacts(db, workspaceId, identities.map((i) => i.id));
+  const unlinked = await unlinkedContacts(db, workspaceId, identities.map((i) => i.id));
   for (const f of facts) {
     const handle = normalizeHandle(f.handle);
     f.sameHandleContactIds = handle && f.channel !== 'email' ? [...new Set(sameHandle.filter((r) => r.handle === handle && r.id !== f.id && r.channel !== f.channel).map((r) => r.contact_id))] : [];
@@ -141,7 +145,8 @@ export async function scoreIdentities(db: Kysely<Database>, workspaceId: string,
       .filter(({ contact, keys: ck, urls }) => extra.has(contact.id) || overlaps(k.emails, ck.emails) || overlaps(k.phones, ck.phones) || overlaps(k.handles, ck.handles) || overlaps(k.names, ck.names) || (url !== null && urls.has(url)))
       .slice(0, CANDIDATES_PER_IDENTITY)
       .map(({ contact }) => contact);
-    const rejected = new Set(rejectedOf(identity).map((r) => r.contactId));
+    // A reviewer's rejection and a person's unlink both mean: not this contact.
+    const rejected = new Set([...rejectedOf(identity).map((r) => r.contactId), ...unlinked.filter((u) => u.identity_id === identity.id).map((u) => u.contact_id)]);
     results.set(identity.id, resolveIdentity(f, candidates, shared, rejected));
   });
   return results;
@@ -227,7 +232,13 @@ export async function resolveOne(db: Kysely<Database>, actor: Actor, id: string)
 export async function resolveNewIdentities(db: Kysely<Database>, actor: Actor, ids: string[]): Promise<ResolveSummary | null> {
   const fresh = await findUnresolved(db, actor.workspaceId, ids);
   if (fresh.length === 0) return null;
-  return (await resolveAndRecord(db, actor, fresh)).summary;
+  const total: ResolveSummary = { processed: 0, auto: 0, suggested: 0, unlinked: 0, changed: 0 };
+  // Chunks keep the OR-ed blocking conditions of one candidate query small.
+  for (let i = 0; i < fresh.length; i += PIPELINE_CHUNK) {
+    const { summary } = await resolveAndRecord(db, actor, fresh.slice(i, i + PIPELINE_CHUNK));
+    for (const key of Object.keys(total) as (keyof ResolveSummary)[]) total[key] += summary[key];
+  }
+  return total;
 }
 
 /** Re-resolves every identity of the workspace a person has not linked, in keyset batches. */

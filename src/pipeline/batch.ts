@@ -15,6 +15,8 @@ import {
   type StoredPostRef,
 } from '../listening/listening.repository.ts';
 import { matchingQueryIds } from '../listening/query-matcher.ts';
+import { systemActor } from '../auth/actor.ts';
+import { resolveNewIdentities } from '../identity-resolution/resolution.service.ts';
 import type { ChannelConnectionRow, Database, RawIntakeRow } from '../platform/db/schema.ts';
 import { lockPendingMany, markDead, markProcessedMany } from '../intake/intake.repository.ts';
 import { processIntakeItem, queriesOf, type ItemResult } from './process.ts';
@@ -233,6 +235,9 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
       if (item.type === 'post') await persistPostStage(trx, ctxFor(rawId), analyzeStage(item.post, analyzer), { parentId: null, threadId: null, threadExternalId: null, conversationId: null }, outcome);
       else await persistOtherStage(trx, ctxFor(rawId), item, outcome);
     }
+
+    // Stage: identity resolution for identities never resolved before (new arrivals), once their posts are stored.
+    await resolveNewIdentities(trx, systemActor(workspaceId), [...identityIds.values()]);
   }
 
   await markProcessedMany(trx, parsed.map((p) => p.raw.id), deps.now());

@@ -16,6 +16,8 @@ import {
   upsertIdentity,
 } from '../listening/listening.repository.ts';
 import { matchingQueryIds, type ListeningQuery } from '../listening/query-matcher.ts';
+import { systemActor } from '../auth/actor.ts';
+import { resolveNewIdentities } from '../identity-resolution/resolution.service.ts';
 import type { Database, RawIntakeRow } from '../platform/db/schema.ts';
 
 /**
@@ -130,6 +132,8 @@ export async function resolveIdentityStage(db: Kysely<Database>, workspaceId: st
   }
   const ids = new Map<string, string>();
   for (const [key, identity] of identities) ids.set(key, await upsertIdentity(db, workspaceId, identity));
+  // New identities are resolved to contacts right away; known ones cost one lookup.
+  await resolveNewIdentities(db, systemActor(workspaceId), [...ids.values()]);
   return ids;
 }
 

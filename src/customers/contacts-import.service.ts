@@ -74,6 +74,8 @@ export async function importContacts(db: Kysely<Database>, actor: Actor, source:
     options.onIssue?.(kind, { row, reason });
   };
   let row = 1;
+  /** Account ids by lower-case name, for this import only (a dry run's rolled-back accounts never leak out). */
+  const accounts = new Map<string, string>();
 
   async function runBatch(trx: Kysely<Database>, batch: { row: number; cells: string[] }[]): Promise<void> {
     for (const item of batch) {
@@ -83,7 +85,7 @@ export async function importContacts(db: Kysely<Database>, actor: Actor, source:
         issue('rejected', item.row, mapped.reason);
         continue;
       }
-      const outcome = await applyRow(trx, actor, mapped.contact);
+      const outcome = await applyRow(trx, actor, mapped.contact, accounts);
       report[outcome.kind]++;
       for (const warning of outcome.warnings) issue('warning', item.row, warning);
     }
@@ -124,11 +126,14 @@ export async function importContacts(db: Kysely<Database>, actor: Actor, source:
   return report;
 }
 
-async function accountFor(trx: Kysely<Database>, workspaceId: string, company: string | null): Promise<string | null> {
+async function accountFor(trx: Kysely<Database>, workspaceId: string, company: string | null, cache: Map<string, string>): Promise<string | null> {
   if (!company) return null;
-  const existing = await findAccountByName(trx, workspaceId, company);
-  if (existing) return existing.id;
-  return (await insertAccount(trx, { workspace_id: workspaceId, name: company, custom: '{}' })).id;
+  const key = company.toLowerCase();
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const id = (await findAccountByName(trx, workspaceId, company))?.id ?? (await insertAccount(trx, { workspace_id: workspaceId, name: company, custom: '{}' })).id;
+  cache.set(key, id);
+  return id;
 }
 
 /** Fill-only update: a field the contact already has is never overwritten; lists gain new values. */
@@ -150,14 +155,14 @@ function mergeInto(existing: ContactRow, input: ImportedContact, accountId: stri
   return change;
 }
 
-async function applyRow(trx: Kysely<Database>, actor: Actor, input: ImportedContact): Promise<Outcome> {
+async function applyRow(trx: Kysely<Database>, actor: Actor, input: ImportedContact, accounts: Map<string, string>): Promise<Outcome> {
   const workspaceId = actor.workspaceId;
   const existing = await findContactByEmailOrPhone(trx, workspaceId, input.emails, input.phones);
   let contactId: string;
   let kind: Outcome['kind'];
   if (existing) {
     // Only look the account up (or create it) when the contact has none, so a match stays a pure read.
-    const accountId = existing.account_id ? null : await accountFor(trx, workspaceId, input.company);
+    const accountId = existing.account_id ? null : await accountFor(trx, workspaceId, input.company, accounts);
     const change = mergeInto(existing, input, accountId);
     if (Object.keys(change).length > 0) {
       await updateContact(trx, workspaceId, existing.id, change);
@@ -175,7 +180,7 @@ async function applyRow(trx: Kysely<Database>, actor: Actor, input: ImportedCont
       phones: input.phones,
       city: input.city,
       country: input.country,
-      account_id: await accountFor(trx, workspaceId, input.company),
+      account_id: await accountFor(trx, workspaceId, input.company, accounts),
       lifecycle_stage: stage,
       custom: '{}',
     });

@@ -68,6 +68,19 @@ async function refreshStatisticsIfDue(db: Kysely<Database>, results: Map<number,
   }
   postsSinceAnalyze.set(db, 0);
   await sql`analyze posts, social_identities, raw_intake, engagements`.execute(db);
+  // PGlite (single-user PostgreSQL) was seen to let pg_wal grow past 3 GB during a long import and then
+  // PANIC; an explicit checkpoint recycles the WAL. Real servers have their own checkpointer.
+  if (await isEmbedded(db)) await sql`checkpoint`.execute(db);
+}
+
+const embedded = new WeakMap<Kysely<Database>, Promise<boolean>>();
+function isEmbedded(db: Kysely<Database>): Promise<boolean> {
+  let known = embedded.get(db);
+  if (!known) {
+    known = sql<{ version: string }>`select version() as version`.execute(db).then((r) => /PGlite/i.test(r.rows[0]?.version ?? ''));
+    embedded.set(db, known);
+  }
+  return known;
 }
 
 const keyOf = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;

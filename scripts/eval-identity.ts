@@ -17,13 +17,13 @@ const seeds = args.includes('--seed') ? [option('seed', 1)] : [1, 2, 3];
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 console.log(`identity resolution on generated sets (${people} people per seed)`);
-console.log('seed  identities  linkable  auto  auto-precision  auto-recall  suggested  suggestion-precision  recall-with-review');
+console.log('seed  identities  linkable  auto  auto-precision  auto-recall  suggested  suggestion-precision  recall-with-review  ceiling-auto  ceiling-review');
 for (const seed of seeds) {
   const started = performance.now();
   const m = evaluate(generate({ seed, people }));
   const ms = performance.now() - started;
   console.log(
-    [seed, m.identities, m.linkable, m.auto.total, pct(m.auto.precision), pct(m.auto.recall), m.suggested.total, pct(m.suggested.precision), pct(m.reviewRecall)].map(String).join('  ') +
+    [seed, m.identities, m.linkable, m.auto.total, pct(m.auto.precision), pct(m.auto.recall), m.suggested.total, pct(m.suggested.precision), pct(m.reviewRecall), pct(m.ceiling.auto), pct(m.ceiling.suggested)].map(String).join('  ') +
       `  (${ms.toFixed(0)} ms)`,
   );
   if (args.includes('--verbose')) for (const wrong of m.wrongAuto.slice(0, 20)) console.log('  wrong auto link', JSON.stringify(wrong));

@@ -4,7 +4,7 @@
  * and recall of automatic links and of suggestions. Pure.
  */
 import { contactKeys, identityKeys } from '../blocking.ts';
-import { resolveIdentity, type ContactFacts, type Decision, type SharedCounts } from '../model.ts';
+import { decide, resolveIdentity, scorePair, type ContactFacts, type Decision, type SharedCounts } from '../model.ts';
 import { normalizeEmail, normalizeHandle, phoneKey } from '../text.ts';
 import type { GeneratedSet } from './generate.ts';
 
@@ -16,6 +16,12 @@ export interface Metrics {
   suggested: { total: number; correct: number; precision: number };
   /** Auto links plus suggestions whose contact is right, over linkable identities. */
   reviewRecall: number;
+  /**
+   * Ceilings set by the data: the share of linkable identities whose evidence against their own contact
+   * alone (no competitors) reaches an automatic link, or at least a suggestion. The rest carry too
+   * little (a name only, nothing at all) for any link the guards allow.
+   */
+  ceiling: { auto: number; suggested: number };
   /** Wrong automatic links, for inspection. */
   wrongAuto: { identityId: string; contactId: string; truth: string | null; evidence: string[] }[];
   /** Linkable identities not linked automatically to their contact, for inspection. */
@@ -64,13 +70,20 @@ export function evaluate(set: GeneratedSet): Metrics {
   }
 
   let linkable = 0;
+  const ceiling = { auto: 0, suggested: 0 };
   const auto = { total: 0, correct: 0 };
   const suggested = { total: 0, correct: 0 };
   const wrongAuto: Metrics['wrongAuto'] = [];
   const missed: Metrics['missed'] = [];
   for (const identity of set.identities) {
     const truth = set.truth.get(identity.id) ?? null;
-    if (truth) linkable++;
+    if (truth) {
+      linkable++;
+      const own = byId.get(truth);
+      const alone = own ? decide([scorePair({ ...identity, sameHandleContactIds: [...(linkedByHandle.get(normalizeHandle(identity.handle) ?? '') ?? [])] }, own, shared)]).decision : 'none';
+      if (alone === 'auto') ceiling.auto++;
+      if (alone !== 'none') ceiling.suggested++;
+    }
     const d = decisions.get(identity.id);
     if (!d) continue;
     if (truth && !(d.decision === 'auto' && d.contactId === truth)) missed.push({ identityId: identity.id, channel: identity.channel, decision: d.decision, evidence: d.evidence });
@@ -90,6 +103,7 @@ export function evaluate(set: GeneratedSet): Metrics {
     auto: { ...auto, precision: ratio(auto.correct, auto.total), recall: ratio(auto.correct, linkable) },
     suggested: { ...suggested, precision: ratio(suggested.correct, suggested.total) },
     reviewRecall: ratio(auto.correct + suggested.correct, linkable),
+    ceiling: { auto: ratio(ceiling.auto, linkable), suggested: ratio(ceiling.suggested, linkable) },
     wrongAuto,
     missed,
   };

@@ -79,6 +79,7 @@ export function generate(options: GenerateOptions = {}): GeneratedSet {
   let identitySeq = 0;
   let phoneSeq = 1000000;
   const usedHandles = new Set<string>();
+  const seenIdentities = new Set<string>();
 
   const namesakePool: { given: [string, string | null]; family: string }[] = [];
 
@@ -135,6 +136,10 @@ export function generate(options: GenerateOptions = {}): GeneratedSet {
     }
 
     const addIdentity = (facts: Omit<IdentityFacts, 'id'>) => {
+      // One address is one identity: a family address or a namesake's work address seen again belongs to its first writer.
+      const key = `${facts.channel}:${facts.externalId}`;
+      if (seenIdentities.has(key)) return;
+      seenIdentities.add(key);
       const id = `i${identitySeq++}`;
       identities.push({ id, ...facts });
       truth.set(id, isContact ? contactId : null);

@@ -5,7 +5,7 @@
  * (status suggested, no contact_id, the suggested contact in the evidence) or nothing. A manual link
  * is never touched. Link changes are audited.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { findContact } from '../customers/contacts.repository.ts';
@@ -228,8 +228,26 @@ export async function resolveOne(db: Kysely<Database>, actor: Actor, id: string)
   });
 }
 
-/** Pipeline hook: resolves identities of this batch that resolution has never looked at. Cheap when all are known. */
+/**
+ * Pipeline hook: resolves identities of this batch that resolution has never looked at. Cheap when all
+ * are known. Ingestion must not fail because of resolution: inside a transaction the work runs under a
+ * savepoint and a failure is rolled back to it, leaving the identities unresolved for the next arrival
+ * or `resolve-all`.
+ */
 export async function resolveNewIdentities(db: Kysely<Database>, actor: Actor, ids: string[]): Promise<ResolveSummary | null> {
+  if (!db.isTransaction) return resolveNewIdentitiesUnguarded(db, actor, ids).catch(() => null);
+  await sql`savepoint identity_resolution`.execute(db);
+  try {
+    const summary = await resolveNewIdentitiesUnguarded(db, actor, ids);
+    await sql`release savepoint identity_resolution`.execute(db);
+    return summary;
+  } catch {
+    await sql`rollback to savepoint identity_resolution`.execute(db);
+    return null;
+  }
+}
+
+async function resolveNewIdentitiesUnguarded(db: Kysely<Database>, actor: Actor, ids: string[]): Promise<ResolveSummary | null> {
   const fresh = await findUnresolved(db, actor.workspaceId, ids);
   if (fresh.length === 0) return null;
   const total: ResolveSummary = { processed: 0, auto: 0, suggested: 0, unlinked: 0, changed: 0 };

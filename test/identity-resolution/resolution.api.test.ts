@@ -117,6 +117,13 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
     expect(await resolveNewIdentities(store.db, systemActor(ws.workspaceId), [id])).toBeNull();
   });
 
+  it('a failure inside resolution leaves the ingest transaction usable', async () => {
+    await store.db.transaction().execute(async (trx) => {
+      expect(await resolveNewIdentities(trx, systemActor(ws.workspaceId), ['not-a-uuid'])).toBeNull();
+      expect(await trx.selectFrom('contacts').select('id').where('workspace_id', '=', ws.workspaceId).limit(1).execute()).toHaveLength(1);
+    });
+  });
+
   it('answers 404 for unknown identities and keeps workspaces apart', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect((await resolve(unknown)).status).toBe(404);

@@ -65,7 +65,8 @@ describe.each(STORE_KINDS)('contact merge and unmerge on %s', (kind) => {
     const list = await server.request('GET', '/api/v1/contacts?limit=200', { token: ws.tokens.agent });
     expect(list.body.items.map((c: { id: string }) => c.id)).not.toContain(source.id);
     const identities = await server.request('GET', `/api/v1/identities?contactId=${target.id}`, { token: ws.tokens.agent });
-    if (identities.status === 200) expect(identities.body.items).toHaveLength(2);
+    expect(identities.status, identities.text).toBe(200);
+    expect(identities.body.items).toHaveLength(2);
     const lifecycle = await server.request('GET', `/api/v1/contacts/${target.id}/lifecycle`, { token: ws.tokens.agent });
     expect(lifecycle.body.items).toHaveLength(4);
 

@@ -12,7 +12,7 @@ export const EvidenceItem = Type.Object({
 
 export const Explanation = Type.Object({
   identity: Identity,
-  decision: Type.Union([Type.Literal('auto'), Type.Literal('suggested'), Type.Literal('none')]),
+  decision: Type.Union([Type.Literal('auto'), Type.Literal('suggested'), Type.Literal('none'), Type.Literal('manual')]),
   reason: Type.String(),
   thresholds: Type.Object({ auto: Type.Number(), suggest: Type.Number() }),
   candidates: Type.Array(

@@ -276,7 +276,8 @@ export async function resolveAll(db: Kysely<Database>, actor: Actor, batchSize =
 
 export interface Explanation {
   identity: IdentityRow;
-  decision: Resolution['decision'];
+  /** The current state for a manual link, else what resolution decides now. */
+  decision: Resolution['decision'] | 'manual';
   reason: string;
   thresholds: { auto: number; suggest: number };
   candidates: { contactId: string; contactName: string | null; weight: number; score: number; evidence: Evidence[] }[];
@@ -291,7 +292,7 @@ export async function explainIdentity(db: Kysely<Database>, workspaceId: string,
   const names = await contactNames(db, workspaceId, top.map((c) => c.contactId));
   return {
     identity,
-    decision: identity.link_status === 'manual' ? 'auto' : resolution?.decision ?? 'none',
+    decision: identity.link_status === 'manual' ? 'manual' : resolution?.decision ?? 'none',
     reason: identity.link_status === 'manual' ? 'linked by a person; resolution never changes a manual link' : resolution?.reason ?? 'no candidate contact',
     thresholds: { auto: AUTO_THRESHOLD, suggest: SUGGEST_THRESHOLD },
     candidates: top.map((c) => ({ contactId: c.contactId, contactName: names.get(c.contactId) ?? null, weight: c.weight, score: c.score, evidence: c.evidence })),

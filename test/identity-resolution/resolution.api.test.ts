@@ -95,7 +95,7 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
     expect(all.body.processed).toBeGreaterThan(0);
     expect((await server.request('GET', `/api/v1/identities/${id}`, { token: ws.tokens.agent })).body).toMatchObject({ contactId: mine, link: { status: 'manual' } });
     const explained = await server.request('GET', `/api/v1/identities/${id}/explain`, { token: ws.tokens.agent });
-    expect(explained.body.reason).toMatch(/manual/);
+    expect(explained.body).toMatchObject({ decision: 'manual', reason: expect.stringMatching(/manual/) });
   });
 
   it('does not auto-link a role address or a family email on several contacts', async () => {

@@ -3,7 +3,8 @@
  * - a canonical JSONL file of BENCH_IMPORT_POSTS posts (default 1,000,000; a third are replies),
  * - an X API v2 search-response file of BENCH_X_TWEETS tweets (default 100,000; 100 per response line,
  *   with includes.users, replies and quotes), shaped like ../shared/fixtures/x,
- * and imports each into a fresh embedded store (PGlite data folder), as `townhall import` does.
+ * and imports each into a fresh embedded store (PGlite data folder), or into a fresh database on
+ * BENCH_DATABASE_URL, as `townhall import` does.
  * Prints posts/s and peak RSS; run with `npm run bench:import`.
  */
 import { once } from 'node:events';
@@ -11,12 +12,15 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { importFile } from '../src/intake/import.service.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { openStore } from '../src/platform/db/store.ts';
 import { ensureWorkspace } from '../src/workspaces/bootstrap.ts';
 
 const POSTS = Number(process.env['BENCH_IMPORT_POSTS'] ?? 1_000_000);
+/** A PostgreSQL server to import into instead of the embedded store (a fresh database is created there). */
+const DATABASE_URL = process.env['BENCH_DATABASE_URL'];
 const TWEETS = Number(process.env['BENCH_X_TWEETS'] ?? 100_000);
 
 const words = 'router wifi delivery refund support app update battery screen price contract love broken great slow fast why when help thanks'.split(' ');
@@ -67,7 +71,9 @@ function xResponseLine(page: number): string {
 
 async function run(label: string, channel: string, path: string, expected: number) {
   const dir = await mkdtemp(join(tmpdir(), 'townhall-bench-store-'));
-  const store = await openStore({ dataDir: dir });
+  const database = `townhall_bench_${process.pid}_${channel}`;
+  if (DATABASE_URL) await adminQuery(`drop database if exists ${database}`).then(() => adminQuery(`create database ${database}`));
+  const store = DATABASE_URL ? await openStore({ databaseUrl: withDatabase(DATABASE_URL, database) }) : await openStore({ dataDir: dir });
   try {
     await migrateToLatest(store.db);
     const { workspaceId } = await ensureWorkspace(store.db, { password: 'bench-password' });
@@ -90,7 +96,24 @@ async function run(label: string, channel: string, path: string, expected: numbe
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
+    if (DATABASE_URL) await adminQuery(`drop database if exists ${database} with (force)`);
   }
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'townhall-bench-import-'));
@@ -101,7 +124,7 @@ try {
   await writeLines(jsonl, POSTS, canonicalLine);
   await writeLines(x, Math.ceil(TWEETS / 100), xResponseLine);
   const rows = [await run(`canonical JSONL, ${POSTS} posts`, 'jsonl', jsonl, POSTS), await run(`X API v2 search responses, ${TWEETS} tweets`, 'x', x, Math.ceil(TWEETS / 100) * 100)];
-  console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; embedded store (PGlite) on local disk; analysis off\n`);
+  console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; ${DATABASE_URL ? 'PostgreSQL 15 on loopback' : 'embedded store (PGlite) on local disk'}; analysis off\n`);
   console.log('| import | posts | seconds | posts/s | peak RSS |\n|---|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.label} | ${r.posts} | ${r.seconds.toFixed(1)} | ${r.postsPerSecond} | ${r.peakRssMiB} MiB |`);
 } finally {

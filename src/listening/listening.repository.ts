@@ -6,41 +6,9 @@ import type { CanonicalIdentity, CanonicalPost } from './canonical.ts';
 
 /** Inserts or refreshes an identity by (workspace, channel, externalId); never clears a known field. */
 export async function upsertIdentity(db: Kysely<Database>, workspaceId: string, identity: CanonicalIdentity): Promise<string> {
-  const row = await db
-    .insertInto('social_identities')
-    .values({
-      workspace_id: workspaceId,
-      channel: identity.channel,
-      external_id: identity.externalId,
-      handle: identity.handle ?? null,
-      display_name: identity.displayName ?? null,
-      profile_url: identity.profileUrl ?? null,
-      avatar_url: identity.avatarUrl ?? null,
-      bio: identity.bio ?? null,
-      location: identity.location ?? null,
-      language: identity.language ?? null,
-      followers: identity.followers ?? null,
-      following: identity.following ?? null,
-      verified: identity.verified ?? false,
-    })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'channel', 'external_id']).doUpdateSet((eb) => ({
-        handle: eb.fn.coalesce('excluded.handle', 'social_identities.handle'),
-        display_name: eb.fn.coalesce('excluded.display_name', 'social_identities.display_name'),
-        profile_url: eb.fn.coalesce('excluded.profile_url', 'social_identities.profile_url'),
-        avatar_url: eb.fn.coalesce('excluded.avatar_url', 'social_identities.avatar_url'),
-        bio: eb.fn.coalesce('excluded.bio', 'social_identities.bio'),
-        location: eb.fn.coalesce('excluded.location', 'social_identities.location'),
-        language: eb.fn.coalesce('excluded.language', 'social_identities.language'),
-        followers: eb.fn.coalesce('excluded.followers', 'social_identities.followers'),
-        following: eb.fn.coalesce('excluded.following', 'social_identities.following'),
-        verified: sql<boolean>`excluded.verified or social_identities.verified`,
-        updated_at: sql<Date>`now()`,
-      })),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const id = (await upsertIdentities(db, workspaceId, [identity])).get(`${identity.channel}:${identity.externalId}`);
+  if (!id) throw new Error(`identity ${identity.channel}:${identity.externalId} was not stored`);
+  return id;
 }
 
 export interface ExistingPost {

@@ -1,30 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startOnce, townhall } from '../support/cli.ts';
 import { withDatabase } from '../support/global-setup.ts';
-
-const BIN = resolve('bin/townhall.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function townhall(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'warn', TOWNHALL_DEMO: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
 
 // Each case spawns the CLI, which loads the app through tsx: slow on a busy machine, so generous limits.
 describe('townhall CLI on the embedded store', { timeout: 180_000 }, () => {
@@ -66,18 +46,7 @@ describe('townhall CLI on the embedded store', { timeout: 180_000 }, () => {
 
   it('creates a user with a one-time password and a token for that user, in a workspace made by start', async () => {
     // The workspace comes from the first start; run it briefly and stop it with SIGTERM.
-    const server = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', TOWNHALL_DEMO: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((ready, fail) => {
-      let out = '';
-      server.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('Townhall is running')) ready();
-      });
-      server.on('close', (code) => fail(new Error(`server exited early with ${code}`)));
-    });
-    const stopped = new Promise((done) => server.on('close', done));
-    server.kill('SIGTERM');
-    await stopped;
+    await startOnce(env);
 
     const created = await townhall(['user', 'create', '--email', 'dana@example.com', '--role', 'manager'], env);
     expect(created.code, created.stderr).toBe(0);

@@ -1,22 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const BIN = resolve('bin/townhall.js');
-
-function townhall(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'warn', TOWNHALL_DEMO: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+import { startOnce, townhall } from '../support/cli.ts';
 
 const CSV =
   '\uFEFFFull Name;E-Mail;Telefon;Firma;Social\r\n' +
@@ -36,18 +22,7 @@ describe('townhall contacts import', { timeout: 180_000 }, () => {
     file = join(dataDir, 'contacts.csv');
     // The quoted handles cell keeps its semicolons inside the semicolon-separated file.
     await writeFile(file, CSV.replace('x:@ana_b;instagram:ana.b', '"x:@ana_b;instagram:ana.b"'));
-    const server = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', TOWNHALL_DEMO: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((ready, fail) => {
-      let out = '';
-      server.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('Townhall is running')) ready();
-      });
-      server.on('close', (code) => fail(new Error(`server exited early with ${code}`)));
-    });
-    const stopped = new Promise((done) => server.on('close', done));
-    server.kill('SIGTERM');
-    await stopped;
+    await startOnce(env);
   }, 180_000);
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });

@@ -99,10 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('TOWNHALL_ADMIN_PASSWORD must be at least 8 characters');
   }
-  const cookieSecureRaw = optional(env, 'TOWNHALL_COOKIE_SECURE');
-  if (cookieSecureRaw !== undefined && !['true', 'false'].includes(cookieSecureRaw)) {
-    throw new ConfigError(`TOWNHALL_COOKIE_SECURE must be true or false, got "${cookieSecureRaw}"`);
-  }
   return {
     port,
     host: optional(env, 'HOST') ?? '0.0.0.0',
@@ -114,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: optional(env, 'TOWNHALL_SECRET_KEY'),
     logLevel: logLevel as Config['logLevel'],
     publicUrl,
-    cookieSecure: cookieSecureRaw === undefined ? publicUrl.startsWith('https:') : cookieSecureRaw === 'true',
+    cookieSecure: boolean(env, 'TOWNHALL_COOKIE_SECURE', publicUrl.startsWith('https:')),
     sessionTtlHours: integer(env, 'TOWNHALL_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
     loginRateLimit: integer(env, 'TOWNHALL_LOGIN_RATE_LIMIT', 10, 1, 10_000),
     allowPrivateNetwork: boolean(env, 'TOWNHALL_ALLOW_PRIVATE_NETWORK', false),

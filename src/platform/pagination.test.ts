@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
-import { decodeCursor, encodeCursor, toPage } from './pagination.ts';
+import { toExactPage } from './db/keyset.ts';
+import { decodeCursor, encodeCursor } from './pagination.ts';
 
 describe('cursor pagination', () => {
   it('round-trips a cursor', () => {
@@ -21,10 +22,10 @@ describe('cursor pagination', () => {
   );
 
   it('returns a next cursor only when there is one more row than the limit', () => {
-    const rows = [1, 2, 3].map((n) => ({ id: String(n), at: new Date(2026, 0, n) }));
-    const page = toPage(rows, 2, (r) => r.at, (r) => r.id);
+    const rows = [1, 2, 3].map((n) => ({ id: String(n), cursor_at: `2026-01-0${n}T00:00:00.000001Z` }));
+    const page = toExactPage(rows, 2, (r) => r.id);
     expect(page.items).toEqual(['1', '2']);
     expect(decodeCursor(page.nextCursor ?? undefined)?.id).toBe('2');
-    expect(toPage(rows, 3, (r) => r.at, (r) => r.id).nextCursor).toBeNull();
+    expect(toExactPage(rows, 3, (r) => r.id).nextCursor).toBeNull();
   });
 });

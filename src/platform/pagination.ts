@@ -32,14 +32,3 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-
-/** Turns limit+1 fetched rows into a page and the cursor of the next one. */
-export function toPage<R extends { id: string }, T>(rows: R[], limit: number, sortValue: (row: R) => Date, present: (row: R) => T): Page<T> {
-  const hasMore = rows.length > limit;
-  const pageRows = hasMore ? rows.slice(0, limit) : rows;
-  const last = pageRows[pageRows.length - 1];
-  return {
-    items: pageRows.map(present),
-    nextCursor: hasMore && last ? encodeCursor(sortValue(last), last.id) : null,
-  };
-}

@@ -44,6 +44,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 
 async function openPostgres(connectionString: string, max: number): Promise<Store> {
   const pool = new pg.Pool({ connectionString, max });
+  // An idle client dropped by the server (restart, admin terminate) emits 'error' on the pool; unhandled,
+  // that would crash the process. The pool discards the client and the next query opens a new one.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

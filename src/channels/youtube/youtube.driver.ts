@@ -45,12 +45,22 @@ function targetStates(state: Record<string, unknown>): Record<string, TargetStat
   return result;
 }
 
+/** A thread on a page whose replies do not all fit in `replies.comments`. */
+export interface ThreadWithMoreReplies {
+  id: string;
+  /** publishedAt of its top-level comment. */
+  publishedAt: string;
+  videoId: string | null;
+}
+
 interface PageFacts {
   nextPageToken: string | null;
   /** Newest publishedAt of any comment on the page. */
   newest: string | null;
   /** publishedAt of each thread's top-level comment. */
   threadTimes: string[];
+  /** Threads whose totalReplyCount is larger than the replies carried inline. */
+  moreReplies: ThreadWithMoreReplies[];
 }
 
 /** What poll needs to know of a page, read defensively (the page itself is stored raw and parsed later). */
@@ -59,6 +69,7 @@ export function pageFacts(body: string): PageFacts {
   if (!isRecord(doc) || !Array.isArray(doc['items'])) throw new Error('YouTube answered without items');
   const times: string[] = [];
   const threadTimes: string[] = [];
+  const moreReplies: ThreadWithMoreReplies[] = [];
   for (const item of doc['items']) {
     const snippet = isRecord(item) && isRecord(item['snippet']) ? item['snippet'] : null;
     const top = snippet && isRecord(snippet['topLevelComment']) && isRecord(snippet['topLevelComment']['snippet']) ? snippet['topLevelComment']['snippet'] : null;
@@ -72,8 +83,57 @@ export function pageFacts(body: string): PageFacts {
       const published = isRecord(reply) && isRecord(reply['snippet']) ? reply['snippet']['publishedAt'] : undefined;
       if (typeof published === 'string') times.push(new Date(published).toISOString());
     }
+    const total = snippet ? snippet['totalReplyCount'] : undefined;
+    const id = isRecord(item) ? item['id'] : undefined;
+    if (typeof id === 'string' && time && typeof total === 'number' && total > replies.length) {
+      moreReplies.push({ id, publishedAt: time, videoId: snippet && typeof snippet['videoId'] === 'string' ? snippet['videoId'] : null });
+    }
   }
-  return { nextPageToken: typeof doc['nextPageToken'] === 'string' ? doc['nextPageToken'] : null, newest: times.sort().at(-1) ?? null, threadTimes };
+  return { nextPageToken: typeof doc['nextPageToken'] === 'string' ? doc['nextPageToken'] : null, newest: times.sort().at(-1) ?? null, threadTimes, moreReplies };
+}
+
+/** Stored with each comments.list page: replies there may carry no videoId, and the video is their thread. */
+export const VIDEO_ID_HEADER = 'x-youtube-video-id';
+/** Pages of 100 replies read per thread at most: a guard against a token that never ends. */
+const MAX_REPLY_PAGES = 50;
+
+type Interruption = { retryAfterSeconds: number };
+
+/**
+ * Reads every reply of one thread with comments.list?parentId= (all pages), for threads whose
+ * totalReplyCount exceeds the replies commentThreads carries inline. Each page becomes a payload.
+ * Returns an interruption when the API asks to wait (quota, rate limit); the caller keeps its cursor.
+ */
+async function fetchReplies(thread: ThreadWithMoreReplies, base: string, apiKey: string, connection: ConnectionView, runtime: DriverRuntime, payloads: NativePayload[]): Promise<Interruption | null> {
+  let token: string | null = null;
+  const seen = new Set<string>();
+  for (let page = 0; page < MAX_REPLY_PAGES; page++) {
+    const params = new URLSearchParams({ part: 'snippet', parentId: thread.id, maxResults: '100', textFormat: 'plainText', key: apiKey });
+    if (token) params.set('pageToken', token);
+    const url = `${base}/comments?${params}`;
+    const { response } = await fetchFollowing(runtime, url, { headers: { accept: 'application/json' } });
+    const text = (await readLimited(response, MAX_BYTES)).toString('utf8');
+    if (!response.ok) {
+      const reason = await errorReason(text);
+      if (response.status === 429 || reason === 'quotaExceeded' || reason === 'rateLimitExceeded') {
+        return { retryAfterSeconds: retryAfterSeconds(response.headers, runtime.now()) ?? (reason === 'quotaExceeded' ? 3600 : 60) };
+      }
+      if (response.status === 404 || reason === 'commentNotFound' || reason === 'commentsDisabled') {
+        runtime.log.warn({ connectionId: connection.id, thread: thread.id, reason }, 'YouTube replies skipped');
+        return null;
+      }
+      throw new HttpStatusError(response.status, `YouTube ${redact(url)} answered HTTP ${response.status} ${reason}`);
+    }
+    const doc: unknown = JSON.parse(text);
+    if (!isRecord(doc) || !Array.isArray(doc['items'])) throw new Error('YouTube answered comments.list without items');
+    if (doc['items'].length > 0) payloads.push({ body: text, contentType: 'application/json', headers: thread.videoId ? { [VIDEO_ID_HEADER]: thread.videoId } : {} });
+    const next = typeof doc['nextPageToken'] === 'string' ? doc['nextPageToken'] : null;
+    if (!next || seen.has(next)) return null;
+    seen.add(next);
+    token = next;
+  }
+  runtime.log.warn({ connectionId: connection.id, thread: thread.id }, `YouTube thread has more than ${MAX_REPLY_PAGES * 100} replies; the rest are not read`);
+  return null;
 }
 
 const later = (a: string | undefined | null, b: string | undefined | null): string | undefined => ((a ?? '') > (b ?? '') ? (a ?? undefined) : (b ?? undefined));
@@ -93,6 +153,7 @@ async function errorReason(body: string): Promise<string> {
  * Polls commentThreads.list (order=time, newest first) per watched video and for the channel
  * (allThreadsRelatedToChannelId), paging with pageToken until a thread no newer than the last
  * newest is reached. A backfill cut short by settings.maxPages resumes from its pageToken next time.
+ * A new thread with more replies than commentThreads carries inline gets all of them from comments.list.
  */
 async function pollThreads(connection: ConnectionView, runtime: DriverRuntime): Promise<PollResult> {
   const apiKey = connection.secrets['apiKey'];
@@ -128,6 +189,17 @@ async function pollThreads(connection: ConnectionView, runtime: DriverRuntime): 
       }
       const facts = pageFacts(text);
       if (facts.threadTimes.length > 0 || facts.newest) payloads.push({ body: text, contentType: 'application/json' });
+      // Replies beyond the inline ones, read once: when their thread is new (a page ending at the last
+      // newest also lists older threads, whose replies were read when they were new).
+      for (const thread of facts.moreReplies) {
+        if (state.newest !== undefined && thread.publishedAt <= state.newest) continue;
+        const interrupted = await fetchReplies(thread, base, apiKey, connection, runtime, payloads);
+        if (interrupted) {
+          // This page is read again next time (it is stored now; posts are idempotent), and its threads' replies with it.
+          states[target.key] = { ...state, ...(token ? { pageToken: token } : {}), ...(runNewest ? { resumeNewest: runNewest } : {}) };
+          return { payloads, state: { ...connection.state, targets: states }, retryAfterSeconds: interrupted.retryAfterSeconds };
+        }
+      }
       runNewest = later(runNewest, facts.newest);
       const reachedKnown = state.newest !== undefined && facts.threadTimes.some((t) => t <= (state.newest ?? ''));
       if (reachedKnown || !facts.nextPageToken) {
@@ -182,7 +254,7 @@ export const youtubeDriver: ChannelDriver = {
   importFraming: 'document',
   parse(payload, connection) {
     const own = connection?.settings['channelId'];
-    return parseYoutube(payload.body, { ownChannelId: typeof own === 'string' ? own : null });
+    return parseYoutube(payload.body, { ownChannelId: typeof own === 'string' ? own : null, videoId: payload.headers?.[VIDEO_ID_HEADER] ?? null });
   },
   poll: pollThreads,
   send: sendReply,

@@ -55,6 +55,19 @@ describe('YouTube commentThreads.list parsing', () => {
       nextPageToken: 'QURTSl9pMkx5dGpHbEpYMWRhNXFjN3Rk',
       newest: '2026-04-11T07:41:55.000Z',
       threadTimes: ['2026-04-10T18:22:31.000Z', '2026-04-10T15:03:12.000Z'],
+      moreReplies: [],
     });
+  });
+
+  it('names the threads whose totalReplyCount exceeds the replies carried inline', () => {
+    expect(pageFacts(fixture('commentThreads-many-replies.json')).moreReplies).toEqual([{ id: 'UgwMny7Rpl1s9Kx4Tq2AaABAg', publishedAt: '2026-04-14T09:02:11.000Z', videoId: 'Vb3kT9xQ2mE' }]);
+  });
+
+  it('threads comments.list replies without a videoId under the video stored with the payload', () => {
+    const result = youtubeDriver.parse({ body: fixture('comments-parentId-page1.json'), headers: { 'x-youtube-video-id': 'Vb3kT9xQ2mE' } });
+    const posts = result.items.flatMap((item) => (item.type === 'post' ? [item.post] : []));
+    expect(posts).toHaveLength(4);
+    expect(posts.every((p) => p.threadExternalId === 'Vb3kT9xQ2mE' && p.parentExternalId === 'UgwMny7Rpl1s9Kx4Tq2AaABAg' && p.kind === 'reply')).toBe(true);
+    expect(posts[0]?.url).toBe('https://www.youtube.com/watch?v=Vb3kT9xQ2mE&lc=UgwMny7Rpl1s9Kx4Tq2AaABAg.AqR01mnyRpl9xYz0');
   });
 });

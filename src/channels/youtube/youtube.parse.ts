@@ -40,6 +40,8 @@ function author(snippet: Json): CanonicalIdentity | null {
 export interface YoutubeContext {
   /** The connection's own channel id: comments by it are outbound. */
   ownChannelId: string | null;
+  /** The video a comments.list answer belongs to, when its comments do not name it (stored with the payload). */
+  videoId?: string | null;
 }
 
 /** One youtube#comment resource → a canonical post. */
@@ -94,7 +96,7 @@ export function parseYoutube(body: string, ctx: YoutubeContext): ParseResult {
     if (!isRecord(item)) throw new ParseError('a YouTube list item must be an object');
     const kind = str(item['kind']);
     if (kind === 'youtube#comment') {
-      items.push({ type: 'post', post: commentPost(item, null, ctx) });
+      items.push({ type: 'post', post: commentPost(item, ctx.videoId ?? null, ctx) });
       continue;
     }
     const snippet = item['snippet'];

@@ -20,14 +20,29 @@ const OWN = new URL('../../fixtures/youtube/', import.meta.url);
 const ownPath = (name: string) => new URL(name, OWN).pathname;
 const page = (name: string) => JSON.parse(readFileSync(ownPath(name), 'utf8')) as Record<string, unknown> & { items: unknown[] };
 
-/** The YouTube Data API v3 as far as commentThreads.list (pageToken paging) and comments.insert go. */
+const MANY_REPLIES_VIDEO = 'Vb3kT9xQ2mE';
+const MANY_REPLIES_THREAD = 'UgwMny7Rpl1s9Kx4Tq2AaABAg';
+
+/** The page a pageToken names: the first without one, else the page after the one whose nextPageToken it is. */
+function pageFor(pages: Record<string, unknown>[], token: string | null): Record<string, unknown> | undefined {
+  return token === null ? pages[0] : pages.find((_, i) => i > 0 && pages[i - 1]?.['nextPageToken'] === token);
+}
+
+/** The YouTube Data API v3 as far as commentThreads.list, comments.list (pageToken paging) and comments.insert go. */
 class YoutubeStandIn {
   server!: Server;
   url = '';
   /** The pages the API serves, in order; the token of page n+1 is the nextPageToken of page n. */
   pages = [page('commentThreads-page1.json'), page('commentThreads-page2.json')];
+  /** Pages served for other videos, by video id. */
+  videoPages = new Map<string, Record<string, unknown>[]>([[MANY_REPLIES_VIDEO, [page('commentThreads-many-replies.json')]]]);
+  /** comments.list?parentId= answers, by thread id, paged like the real API (4 and 3 replies here). */
+  replyPages = new Map<string, Record<string, unknown>[]>([[MANY_REPLIES_THREAD, [page('comments-parentId-page1.json'), page('comments-parentId-page2.json')]]]);
   requests: URLSearchParams[] = [];
+  replyRequests: URLSearchParams[] = [];
   quotaExceeded = false;
+  /** Answer the next comments.list call with quotaExceeded. */
+  replyQuotaOnce = false;
   inserted: { auth: string | undefined; body: unknown }[] = [];
 
   async start(): Promise<void> {
@@ -38,9 +53,21 @@ class YoutubeStandIn {
         this.requests.push(url.searchParams);
         if (url.searchParams.get('key') !== API_KEY) return json(400, { error: { code: 400, message: 'API key not valid.', errors: [{ reason: 'keyInvalid' }] } });
         if (this.quotaExceeded) return json(403, { error: { code: 403, message: 'quota', errors: [{ domain: 'youtube.quota', reason: 'quotaExceeded' }] } });
-        const token = url.searchParams.get('pageToken');
-        const index = token === null ? 0 : this.pages.findIndex((_, i) => i > 0 && this.pages[i - 1]?.['nextPageToken'] === token);
-        const body = this.pages[index];
+        const pages = this.videoPages.get(url.searchParams.get('videoId') ?? '') ?? this.pages;
+        const body = pageFor(pages, url.searchParams.get('pageToken'));
+        if (!body) return json(400, { error: { code: 400, errors: [{ reason: 'invalidPageToken' }] } });
+        return json(200, body);
+      }
+      if (req.method === 'GET' && url.pathname === '/youtube/v3/comments') {
+        this.replyRequests.push(url.searchParams);
+        if (url.searchParams.get('key') !== API_KEY) return json(400, { error: { code: 400, message: 'API key not valid.', errors: [{ reason: 'keyInvalid' }] } });
+        if (this.replyQuotaOnce) {
+          this.replyQuotaOnce = false;
+          return json(403, { error: { code: 403, message: 'quota', errors: [{ domain: 'youtube.quota', reason: 'quotaExceeded' }] } });
+        }
+        const pages = this.replyPages.get(url.searchParams.get('parentId') ?? '');
+        if (!pages) return json(404, { error: { code: 404, errors: [{ reason: 'commentNotFound' }] } });
+        const body = pageFor(pages, url.searchParams.get('pageToken'));
         if (!body) return json(400, { error: { code: 400, errors: [{ reason: 'invalidPageToken' }] } });
         return json(200, body);
       }
@@ -146,6 +173,52 @@ describe.each(STORE_KINDS)('YouTube comment threads on %s', (kind) => {
     expect(api.requests.map((q) => q.get('pageToken'))).toEqual(['QURTSl9pMkx5dGpHbEpYMWRhNXFjN3Rk']);
     expect(resumed.state).toEqual({ targets: { [`video:${VIDEO}`]: { newest: '2026-04-12T09:00:00.000Z' } } });
     expect(await countPosts(store, pollWs.workspaceId, 'youtube')).toBe(6);
+  });
+
+  it('reads every reply of a new thread with more replies than commentThreads carries, across comments.list pages, exactly once', async () => {
+    const repliesWs = await seedWorkspace(store.db, 'youtube-replies');
+    const id = await connect(repliesWs, { videoIds: [MANY_REPLIES_VIDEO] });
+    api.replyRequests = [];
+    const first = await pollOnce(store, server.ctx.secrets, repliesWs.workspaceId, id);
+    expect(api.replyRequests.map((q) => [q.get('part'), q.get('parentId'), q.get('maxResults'), q.get('pageToken')])).toEqual([
+      ['snippet', MANY_REPLIES_THREAD, '100', null],
+      ['snippet', MANY_REPLIES_THREAD, '100', 'Z2V0UmVwbGllcy1wYWdlLTI'],
+    ]);
+    // The thread page, then both comments.list pages, each stored as its own raw payload.
+    expect(first.payloads).toHaveLength(3);
+    expect(first.payloads[1]?.headers).toEqual({ 'x-youtube-video-id': MANY_REPLIES_VIDEO });
+    const rows = await store.db.selectFrom('posts').select(['id', 'external_id', 'parent_id', 'thread_external_id', 'kind', 'text']).where('workspace_id', '=', repliesWs.workspaceId).execute();
+    expect(rows).toHaveLength(8);
+    const top = rows.find((r) => r.external_id === MANY_REPLIES_THREAD);
+    const replies = rows.filter((r) => r.external_id !== MANY_REPLIES_THREAD);
+    expect(replies.map((r) => r.external_id).sort()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `${MANY_REPLIES_THREAD}.AqR0${n}mnyRpl9xYz0`));
+    expect(replies.every((r) => r.parent_id === top?.id && r.kind === 'reply' && r.thread_external_id === MANY_REPLIES_VIDEO)).toBe(true);
+    expect(replies.find((r) => r.external_id.endsWith('AqR07mnyRpl9xYz0'))?.text).toBe('@KestrelBikes any news on the cold weather issue?');
+    const stored = await store.db.selectFrom('raw_intake').select(['status']).where('workspace_id', '=', repliesWs.workspaceId).execute();
+    expect(stored.map((r) => r.status)).toEqual(['processed', 'processed', 'processed']);
+
+    // The same thread on the next poll is known: its replies are not read again.
+    api.replyRequests = [];
+    const second = await pollOnce(store, server.ctx.secrets, repliesWs.workspaceId, id);
+    expect(api.replyRequests).toEqual([]);
+    expect(second.payloads).toHaveLength(1);
+    expect(await countPosts(store, repliesWs.workspaceId, 'youtube')).toBe(8);
+  });
+
+  it('keeps its cursor when comments.list runs out of quota, and reads the replies on the next poll', async () => {
+    const quotaWs = await seedWorkspace(store.db, 'youtube-replies-quota');
+    const id = await connect(quotaWs, { videoIds: [MANY_REPLIES_VIDEO] });
+    api.replyQuotaOnce = true;
+    const blocked = await pollOnce(store, server.ctx.secrets, quotaWs.workspaceId, id);
+    expect(blocked.retryAfterSeconds).toBe(3600);
+    // The thread page is stored, but the target's newest time has not moved past the thread.
+    expect(blocked.state).toEqual({ targets: { [`video:${MANY_REPLIES_VIDEO}`]: {} } });
+    expect(await countPosts(store, quotaWs.workspaceId, 'youtube')).toBe(6);
+    api.replyRequests = [];
+    const resumed = await pollOnce(store, server.ctx.secrets, quotaWs.workspaceId, id);
+    expect(api.replyRequests).toHaveLength(2);
+    expect(resumed.state).toEqual({ targets: { [`video:${MANY_REPLIES_VIDEO}`]: { newest: '2026-04-14T14:15:00.000Z' } } });
+    expect(await countPosts(store, quotaWs.workspaceId, 'youtube')).toBe(8);
   });
 
   it('replies with comments.insert to the top-level comment using the OAuth token', async () => {

@@ -89,6 +89,47 @@ export async function markPostDeleted(db: Kysely<Database>, workspaceId: string,
   return result.numUpdatedRows > 0n;
 }
 
+/** Remembers a delete whose item is not stored (yet): out-of-order deliveries must not bring it back. */
+export async function recordTombstone(
+  db: Kysely<Database>,
+  input: { workspaceId: string; channel: string; externalId: string; at: Date; rawIntakeId: number | null },
+): Promise<void> {
+  await db
+    .insertInto('intake_tombstones')
+    .values({ workspace_id: input.workspaceId, channel: input.channel, external_id: input.externalId, deleted_at: input.at, raw_intake_id: input.rawIntakeId })
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'external_id']).doNothing())
+    .execute();
+}
+
+/** When the item was deleted, if a delete for it arrived before it did. */
+export async function findTombstone(db: Kysely<Database>, workspaceId: string, channel: string, externalId: string): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('intake_tombstones')
+    .select('deleted_at')
+    .where('workspace_id', '=', workspaceId)
+    .where('channel', '=', channel)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row?.deleted_at;
+}
+
+/** Newly stored posts whose delete came first are marked deleted at the delete's time; returns how many. */
+export async function applyTombstones(db: Kysely<Database>, workspaceId: string, postIds: string[]): Promise<number> {
+  if (postIds.length === 0) return 0;
+  const result = await db
+    .updateTable('posts')
+    .from('intake_tombstones as t')
+    .set((eb) => ({ deleted_at: eb.ref('t.deleted_at'), updated_at: new Date() }))
+    .whereRef('t.workspace_id', '=', 'posts.workspace_id')
+    .whereRef('t.channel', '=', 'posts.channel')
+    .whereRef('t.external_id', '=', 'posts.external_id')
+    .where('posts.workspace_id', '=', workspaceId)
+    .where('posts.id', 'in', postIds)
+    .where('posts.deleted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Children that arrived before their parent: link them now that the parent exists. */
 export async function adoptOrphans(db: Kysely<Database>, workspaceId: string, channel: string, parentExternalId: string, parentId: string, threadId: string): Promise<void> {
   await db
@@ -104,7 +145,18 @@ export async function adoptOrphans(db: Kysely<Database>, workspaceId: string, ch
 /** Records an engagement once; returns true when it is new (so the target's counter moves). */
 export async function insertEngagementIfNew(
   db: Kysely<Database>,
-  input: { workspaceId: string; channel: string; externalId: string; targetExternalId: string; kind: EngagementKind; actorIdentityId: string | null; at: Date; rawIntakeId: number | null },
+  input: {
+    workspaceId: string;
+    channel: string;
+    externalId: string;
+    targetExternalId: string;
+    kind: EngagementKind;
+    actorIdentityId: string | null;
+    at: Date;
+    /** Set when the engagement was withdrawn before it arrived (a tombstone). */
+    removedAt?: Date | null;
+    rawIntakeId: number | null;
+  },
 ): Promise<boolean> {
   const row = await db
     .insertInto('engagements')
@@ -116,6 +168,7 @@ export async function insertEngagementIfNew(
       kind: input.kind,
       actor_identity_id: input.actorIdentityId,
       occurred_at: input.at,
+      removed_at: input.removedAt ?? null,
       raw_intake_id: input.rawIntakeId,
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'external_id']).doNothing())

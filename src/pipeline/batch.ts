@@ -4,6 +4,7 @@ import type { ChannelDriver } from '../channels/driver.ts';
 import { driverFor } from '../channels/registry.ts';
 import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParsedItem } from '../listening/canonical.ts';
 import {
+  applyTombstones,
   engagementCountsFor,
   findPostsByExternalIds,
   insertPostsIfNew,
@@ -208,6 +209,8 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
       for (const row of await insertPostsIfNew(trx, chunk)) inserted.set(keyOf(row.channel, row.external_id), row.id);
     }
     await linkParents(trx, workspaceId, [...inserted.values()]);
+    // Posts whose delete arrived first are stored as deleted.
+    for (const chunk of chunked([...inserted.values()], ROWS_PER_STATEMENT)) await applyTombstones(trx, workspaceId, chunk);
 
     // Engagements that arrived before their post count now.
     const newKeys = fresh.filter((p) => inserted.has(keyOf(p.analyzed.post.channel, p.analyzed.post.externalId))).map((p) => ({ channel: p.analyzed.post.channel, externalId: p.analyzed.post.externalId }));

@@ -5,12 +5,15 @@ import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParsedItem
 import {
   adoptOrphans,
   applyPostEdit,
+  applyTombstones,
   engagementCounts,
   findPostByExternalId,
+  findTombstone,
   insertEngagementIfNew,
   insertPostIfNew,
   insertQueryMatches,
   markPostDeleted,
+  recordTombstone,
   removeEngagement,
   updatePostMetrics,
   upsertIdentity,
@@ -188,6 +191,7 @@ export async function persistPostStage(db: Kysely<Database>, ctx: PersistContext
   });
   if (createdId) {
     outcome.created++;
+    await applyTombstones(db, ctx.workspaceId, [createdId]);
     await adoptOrphans(db, ctx.workspaceId, post.channel, post.externalId, createdId, links.threadId ?? createdId);
     const counts = await engagementCounts(db, ctx.workspaceId, post.channel, post.externalId);
     if (Object.keys(counts).length > 0) {
@@ -221,19 +225,29 @@ export async function persistPostStage(db: Kysely<Database>, ctx: PersistContext
 /** Stage 5 for deletions and engagements. */
 export async function persistOtherStage(db: Kysely<Database>, ctx: PersistContext, item: ParsedItem, outcome: Outcome): Promise<void> {
   if (item.type === 'delete') {
-    if (await markPostDeleted(db, ctx.workspaceId, item.channel, item.externalId, new Date(item.at))) outcome.deleted++;
+    const at = new Date(item.at);
+    const deleted = await markPostDeleted(db, ctx.workspaceId, item.channel, item.externalId, at);
+    if (deleted) outcome.deleted++;
     // A delete of an engagement record (unlike) withdraws it.
-    const withdrawn = await removeEngagement(db, ctx.workspaceId, item.channel, item.externalId, new Date(item.at));
+    const withdrawn = await removeEngagement(db, ctx.workspaceId, item.channel, item.externalId, at);
     if (withdrawn) await adjustTargetMetric(db, ctx.workspaceId, item.channel, withdrawn.target_external_id, withdrawn.kind, -1);
+    // Nothing to delete yet (deliveries out of order, a replayed stream): remember it for when the item comes.
+    if (!deleted && !withdrawn && !(await findPostByExternalId(db, ctx.workspaceId, item.channel, item.externalId))) {
+      await recordTombstone(db, { workspaceId: ctx.workspaceId, channel: item.channel, externalId: item.externalId, at, rawIntakeId: ctx.rawIntakeId });
+    }
     return;
   }
   if (item.type !== 'engagement') return;
   if (item.removed) {
-    const withdrawn = await removeEngagement(db, ctx.workspaceId, item.channel, item.externalId, new Date(item.at));
+    const at = new Date(item.at);
+    const withdrawn = await removeEngagement(db, ctx.workspaceId, item.channel, item.externalId, at);
     if (withdrawn) await adjustTargetMetric(db, ctx.workspaceId, item.channel, withdrawn.target_external_id, withdrawn.kind, -1);
+    else await recordTombstone(db, { workspaceId: ctx.workspaceId, channel: item.channel, externalId: item.externalId, at, rawIntakeId: ctx.rawIntakeId });
     return;
   }
   const actorId = item.actor ? ctx.identityIds.get(`${item.actor.channel}:${item.actor.externalId}`) ?? null : null;
+  // Withdrawn before it arrived: kept for the record, never counted.
+  const withdrawnAt = await findTombstone(db, ctx.workspaceId, item.channel, item.externalId);
   const isNew = await insertEngagementIfNew(db, {
     workspaceId: ctx.workspaceId,
     channel: item.channel,
@@ -242,8 +256,13 @@ export async function persistOtherStage(db: Kysely<Database>, ctx: PersistContex
     kind: item.kind,
     actorIdentityId: actorId,
     at: new Date(item.at),
+    removedAt: withdrawnAt ?? null,
     rawIntakeId: ctx.rawIntakeId,
   });
+  if (isNew && withdrawnAt) {
+    outcome.deleted++;
+    return;
+  }
   if (!isNew) {
     outcome.duplicates++;
     return;

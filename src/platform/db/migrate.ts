@@ -5,6 +5,7 @@ import { listening } from './migrations/0002_listening.ts';
 import { intakeIndexes } from './migrations/0003_intake_indexes.ts';
 import { contactMerges } from './migrations/0004_contact_merges.ts';
 import { segments } from './migrations/0005_segments.ts';
+import { tombstonesAndLeases } from './migrations/0007_tombstones_and_leases.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0003_intake_indexes': intakeIndexes,
   '0004_contact_merges': contactMerges,
   '0005_segments': segments,
+  '0007_tombstones_and_leases': tombstonesAndLeases,
 };
 
 const provider: MigrationProvider = {

@@ -161,6 +161,9 @@ export interface ChannelConnectionsTable {
   webhook_key: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The process running this connection's poll or stream loop (src/pipeline/connection-lease.ts). */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type LinkStatus = 'auto' | 'suggested' | 'manual';
@@ -314,6 +317,16 @@ export interface EngagementsTable {
   raw_intake_id: number | null;
 }
 
+/** A delete (or withdrawal) that arrived before the item it deletes. */
+export interface IntakeTombstonesTable {
+  workspace_id: string;
+  channel: string;
+  external_id: string;
+  deleted_at: ColumnType<Date, Date | string, Date | string>;
+  raw_intake_id: number | null;
+  recorded_at: CreatedAt;
+}
+
 export interface ListeningQueriesTable {
   id: Generated<string>;
   workspace_id: string;
@@ -377,6 +390,7 @@ export interface Database {
   notes: NotesTable;
   audit_log: AuditLogTable;
   engagements: EngagementsTable;
+  intake_tombstones: IntakeTombstonesTable;
   listening_queries: ListeningQueriesTable;
   post_query_matches: PostQueryMatchesTable;
   outbox: OutboxTable;

@@ -2,15 +2,23 @@ import type { Kysely } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
-import { insertIdentity, updateIdentity } from '../identities/identities.repository.ts';
-import type { ContactRow, Database, Updateable, ContactsTable } from '../platform/db/schema.ts';
+import type { Database } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
-import { insertAccount } from './accounts.repository.ts';
 import { csvRecords } from './contacts-csv.ts';
-import { findAccountByName, findContactByEmailOrPhone, findIdentityByHandle } from './contacts-io.repository.ts';
+import {
+  accountsByLowerNames,
+  contactsByEmailsOrPhones,
+  identitiesByHandleKeys,
+  insertAccounts,
+  insertContacts,
+  insertLifecycleStarts,
+  insertLinkedIdentities,
+  linkIdentities,
+  transactionNow,
+  updateContactFields,
+} from './contacts-io.repository.ts';
 import { mapRow, planColumns, type ColumnPlan, type ImportedContact, type MappingTarget } from './contacts-import.mapping.ts';
-import { insertContact, insertLifecycleChange, updateContact } from './contacts.repository.ts';
-import { displayName } from './contacts.service.ts';
+import { orderedIds, planChunk, type RowOutcome } from './contacts-import.plan.ts';
 
 /** A row the import refused (rejected) or imported with a remark (warning); row 1 is the header. */
 export interface ImportIssue {
@@ -41,12 +49,10 @@ export interface ImportOptions {
 }
 
 export const MAX_LISTED = 1000;
-/** Rows per transaction when applying: a failure loses at most one batch, and locks stay short. */
-const BATCH = 200;
+/** Rows per chunk: read in a few set-based queries, written in a few statements, one transaction when applying (a failure loses at most one chunk). */
+export const CHUNK_ROWS = 500;
 
 class DryRunRollback extends Error {}
-
-type Outcome = { kind: 'created' | 'updated' | 'matched'; warnings: string[] };
 
 /**
  * Imports contacts from CSV text (a string or a stream of chunks). Each row is matched to a live
@@ -76,16 +82,21 @@ export async function importContacts(db: Kysely<Database>, actor: Actor, source:
   let row = 1;
   /** Account ids by lower-case name, for this import only (a dry run's rolled-back accounts never leak out). */
   const accounts = new Map<string, string>();
+  const newId = orderedIds();
 
   async function runBatch(trx: Kysely<Database>, batch: { row: number; cells: string[] }[]): Promise<void> {
-    for (const item of batch) {
-      const mapped = mapRow(item.cells, plan, { defaultCountry: options.defaultCountry });
-      if (!mapped.ok) {
+    const rows = batch.map((item) => ({ row: item.row, mapped: mapRow(item.cells, plan, { defaultCountry: options.defaultCountry }) }));
+    const valid = rows.flatMap((r) => (r.mapped.ok ? [r.mapped.contact] : []));
+    const outcomes = await applyChunk(trx, actor, valid, accounts, newId);
+    let next = 0;
+    for (const item of rows) {
+      if (!item.mapped.ok) {
         report.rejected++;
-        issue('rejected', item.row, mapped.reason);
+        issue('rejected', item.row, item.mapped.reason);
         continue;
       }
-      const outcome = await applyRow(trx, actor, mapped.contact, accounts);
+      const outcome = outcomes[next++];
+      if (!outcome) throw new Error('the import plan lost a row');
       report[outcome.kind]++;
       for (const warning of outcome.warnings) issue('warning', item.row, warning);
     }
@@ -96,7 +107,7 @@ export async function importContacts(db: Kysely<Database>, actor: Actor, source:
     for await (const cells of records) {
       row++;
       batch.push({ row, cells });
-      if (batch.length >= BATCH) {
+      if (batch.length >= CHUNK_ROWS) {
         yield batch;
         batch = [];
       }
@@ -126,84 +137,32 @@ export async function importContacts(db: Kysely<Database>, actor: Actor, source:
   return report;
 }
 
-async function accountFor(trx: Kysely<Database>, workspaceId: string, company: string | null, cache: Map<string, string>): Promise<string | null> {
-  if (!company) return null;
-  const key = company.toLowerCase();
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const id = (await findAccountByName(trx, workspaceId, company))?.id ?? (await insertAccount(trx, { workspace_id: workspaceId, name: company, custom: '{}' })).id;
-  cache.set(key, id);
-  return id;
-}
-
-/** Fill-only update: a field the contact already has is never overwritten; lists gain new values. */
-function mergeInto(existing: ContactRow, input: ImportedContact, accountId: string | null): Updateable<ContactsTable> {
-  const change: Updateable<ContactsTable> = {};
-  const newEmails = input.emails.filter((e) => !existing.emails.includes(e));
-  const newPhones = input.phones.filter((p) => !existing.phones.includes(p));
-  if (newEmails.length > 0) change.emails = [...existing.emails, ...newEmails].slice(0, 20);
-  if (newPhones.length > 0) change.phones = [...existing.phones, ...newPhones].slice(0, 20);
-  if (!existing.first_name && input.firstName) change.first_name = input.firstName;
-  if (!existing.last_name && input.lastName) change.last_name = input.lastName;
-  if (!existing.city && input.city) change.city = input.city;
-  if (!existing.country && input.country) change.country = input.country;
-  if (!existing.account_id && accountId) change.account_id = accountId;
-  if (existing.name === '' || (existing.emails.includes(existing.name) && (input.name || input.firstName || input.lastName))) {
-    const name = displayName(input.name ?? undefined, input.firstName, input.lastName, []);
-    if (name && name !== existing.name) change.name = name;
-  }
-  return change;
-}
-
-async function applyRow(trx: Kysely<Database>, actor: Actor, input: ImportedContact, accounts: Map<string, string>): Promise<Outcome> {
+/**
+ * Applies one chunk of valid rows: loads everything its rows can match (contacts by email or phone,
+ * identities by handle, accounts by name) in three queries, plans the rows in file order in memory
+ * (planChunk), then writes accounts, new contacts, filled contacts, lifecycle starts and identity
+ * links in one statement each.
+ */
+async function applyChunk(trx: Kysely<Database>, actor: Actor, rows: ImportedContact[], accountCache: Map<string, string>, newId: () => string): Promise<RowOutcome[]> {
+  if (rows.length === 0) return [];
   const workspaceId = actor.workspaceId;
-  const existing = await findContactByEmailOrPhone(trx, workspaceId, input.emails, input.phones);
-  let contactId: string;
-  let kind: Outcome['kind'];
-  if (existing) {
-    // Only look the account up (or create it) when the contact has none, so a match stays a pure read.
-    const accountId = existing.account_id ? null : await accountFor(trx, workspaceId, input.company, accounts);
-    const change = mergeInto(existing, input, accountId);
-    if (Object.keys(change).length > 0) {
-      await updateContact(trx, workspaceId, existing.id, change);
-      kind = 'updated';
-    } else kind = 'matched';
-    contactId = existing.id;
-  } else {
-    const stage = input.lifecycleStage ?? 'prospect';
-    const created = await insertContact(trx, {
-      workspace_id: workspaceId,
-      name: displayName(input.name ?? undefined, input.firstName, input.lastName, input.emails) || (input.phones[0] ?? ''),
-      first_name: input.firstName,
-      last_name: input.lastName,
-      emails: input.emails,
-      phones: input.phones,
-      city: input.city,
-      country: input.country,
-      account_id: await accountFor(trx, workspaceId, input.company, accounts),
-      lifecycle_stage: stage,
-      custom: '{}',
-    });
-    await insertLifecycleChange(trx, { workspace_id: workspaceId, contact_id: created.id, from_stage: null, to_stage: stage, changed_by: actor.userId });
-    contactId = created.id;
-    kind = 'created';
-  }
-  const warnings: string[] = [];
-  let linked = false;
-  for (const { channel, handle } of input.handles) {
-    const link = { contact_id: contactId, link_score: 1, link_status: 'manual' as const, link_evidence: JSON.stringify([{ type: 'manual', source: 'import', by: actor.userId }]) };
-    const identity = await findIdentityByHandle(trx, workspaceId, channel, handle);
-    if (!identity) {
-      // A handle alone has no platform id; the lower-case handle stands in until the channel reports the real one.
-      await insertIdentity(trx, { workspace_id: workspaceId, channel, external_id: handle.toLowerCase(), handle, ...link });
-      linked = true;
-    } else if (identity.contact_id === null) {
-      await updateIdentity(trx, workspaceId, identity.id, link);
-      linked = true;
-    } else if (identity.contact_id !== contactId) {
-      warnings.push(`${channel}:${handle} is already linked to contact ${identity.contact_id}; left unchanged`);
-    }
-  }
-  if (linked && kind === 'matched') kind = 'updated';
-  return { kind, warnings };
+  const unique = (values: string[]) => [...new Set(values)];
+  const handles = rows.flatMap((r) => r.handles);
+  const companies = unique(rows.flatMap((r) => (r.company ? [r.company.toLowerCase()] : []))).filter((name) => !accountCache.has(name));
+  const [now, contacts, identities, accounts] = [
+    await transactionNow(trx),
+    await contactsByEmailsOrPhones(trx, workspaceId, unique(rows.flatMap((r) => r.emails)), unique(rows.flatMap((r) => r.phones))),
+    await identitiesByHandleKeys(trx, workspaceId, unique(handles.map((h) => h.channel)), unique(handles.map((h) => h.handle.toLowerCase()))),
+    await accountsByLowerNames(trx, workspaceId, companies),
+  ];
+  const plan = planChunk(rows, { contacts, identities, accounts }, { now, newId, accountCache });
+  const evidence = [{ type: 'manual', source: 'import', by: actor.userId }];
+  const written = new Date();
+  await insertAccounts(trx, workspaceId, plan.newAccounts);
+  await insertContacts(trx, workspaceId, plan.newContacts);
+  await updateContactFields(trx, workspaceId, plan.updatedContacts, written);
+  await insertLifecycleStarts(trx, workspaceId, plan.newContacts, actor.userId);
+  await insertLinkedIdentities(trx, workspaceId, plan.newIdentities, evidence);
+  await linkIdentities(trx, workspaceId, plan.linkedIdentities, evidence, written);
+  return plan.outcomes;
 }

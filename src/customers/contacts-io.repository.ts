@@ -1,7 +1,8 @@
 import { sql, type Expression, type Kysely, type SqlBool, type ExpressionBuilder } from 'kysely';
 import { exactTimestamp } from '../platform/db/keyset.ts';
 import { containsPattern } from '../platform/db/like.ts';
-import type { AccountRow, ContactRow, Database, IdentityRow } from '../platform/db/schema.ts';
+import type { ContactRow, Database, LifecycleStage } from '../platform/db/schema.ts';
+import type { KnownContact, KnownIdentity, NewContact } from './contacts-import.plan.ts';
 import type { Cursor } from '../platform/pagination.ts';
 import type { ContactFilter } from './contacts.repository.ts';
 
@@ -9,39 +10,113 @@ import type { ContactFilter } from './contacts.repository.ts';
 
 const textArrayOf = (values: string[]) => sql<string[]>`array[${sql.join(values.map((v) => sql.val(v)))}]::text[]`;
 
-/** The live contact holding one of these emails, else one of these phones; oldest first for stable matches. */
-export async function findContactByEmailOrPhone(db: Kysely<Database>, workspaceId: string, emails: string[], phones: string[]): Promise<ContactRow | undefined> {
-  const base = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('merged_into_id', 'is', null).orderBy('created_at').orderBy('id').limit(1);
-  if (emails.length > 0) {
-    const byEmail = await base.where('emails', '&&', textArrayOf(emails)).executeTakeFirst();
-    if (byEmail) return byEmail;
-  }
-  if (phones.length > 0) return base.where('phones', '&&', textArrayOf(phones)).executeTakeFirst();
-  return undefined;
+/** The transaction's `now()` (the `created_at` of rows it inserts) as exact UTC text. */
+export async function transactionNow(db: Kysely<Database>): Promise<string> {
+  const result = await sql<{ now: string }>`select to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now`.execute(db);
+  const now = result.rows[0]?.now;
+  if (!now) throw new Error('now() returned nothing');
+  return now;
 }
 
-export async function findAccountByName(db: Kysely<Database>, workspaceId: string, name: string): Promise<AccountRow | undefined> {
+/** Live contacts holding any of these emails or any of these phones, with the exact creation time. */
+export async function contactsByEmailsOrPhones(db: Kysely<Database>, workspaceId: string, emails: string[], phones: string[]): Promise<KnownContact[]> {
+  if (emails.length === 0 && phones.length === 0) return [];
   return db
-    .selectFrom('accounts')
-    .selectAll()
+    .selectFrom('contacts')
+    .select(['id', exactTimestamp('created_at').as('created_at'), 'name', 'first_name', 'last_name', 'emails', 'phones', 'city', 'country', 'account_id'])
     .where('workspace_id', '=', workspaceId)
-    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst();
+    .where('merged_into_id', 'is', null)
+    .where((eb) => eb.or([...(emails.length > 0 ? [eb('emails', '&&', textArrayOf(emails))] : []), ...(phones.length > 0 ? [eb('phones', '&&', textArrayOf(phones))] : [])]))
+    .execute();
 }
 
-/** An identity on a channel by handle (case-insensitive) or by external id. */
-export async function findIdentityByHandle(db: Kysely<Database>, workspaceId: string, channel: string, handle: string): Promise<IdentityRow | undefined> {
+/** The oldest account per lower-case name among these lower-case names. */
+export async function accountsByLowerNames(db: Kysely<Database>, workspaceId: string, names: string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const result = await sql<{ key: string; id: string }>`select distinct on (lower(name)) lower(name) as key, id from accounts
+    where workspace_id = ${workspaceId} and lower(name) in (${sql.join(names)})
+    order by lower(name), created_at, id`.execute(db);
+  return new Map(result.rows.map((r) => [r.key, r.id]));
+}
+
+/** Identities on these channels whose lower-case handle or external id is one of these lower-case keys. */
+export async function identitiesByHandleKeys(db: Kysely<Database>, workspaceId: string, channels: string[], keys: string[]): Promise<KnownIdentity[]> {
+  if (channels.length === 0 || keys.length === 0) return [];
   return db
     .selectFrom('social_identities')
-    .selectAll()
+    .select(['id', 'channel', 'handle', 'external_id', 'contact_id', exactTimestamp('created_at').as('created_at')])
     .where('workspace_id', '=', workspaceId)
-    .where('channel', '=', channel)
-    .where((eb) => eb.or([eb(eb.fn('lower', ['handle']), '=', handle.toLowerCase()), eb('external_id', '=', handle.toLowerCase())]))
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst();
+    .where('channel', 'in', channels)
+    .where((eb) => eb.or([eb(eb.fn('lower', ['handle']), 'in', keys), eb('external_id', 'in', keys)]))
+    .execute();
+}
+
+export async function insertAccounts(db: Kysely<Database>, workspaceId: string, accounts: { id: string; name: string }[]): Promise<void> {
+  if (accounts.length === 0) return;
+  await db.insertInto('accounts').values(accounts.map((a) => ({ id: a.id, workspace_id: workspaceId, name: a.name, custom: '{}' }))).execute();
+}
+
+export async function insertContacts(db: Kysely<Database>, workspaceId: string, contacts: NewContact[]): Promise<void> {
+  if (contacts.length === 0) return;
+  await db
+    .insertInto('contacts')
+    .values(
+      contacts.map((c) => ({
+        id: c.id,
+        workspace_id: workspaceId,
+        name: c.name,
+        first_name: c.first_name,
+        last_name: c.last_name,
+        emails: c.emails,
+        phones: c.phones,
+        city: c.city,
+        country: c.country,
+        account_id: c.account_id,
+        lifecycle_stage: c.lifecycle_stage,
+        custom: '{}',
+      })),
+    )
+    .execute();
+}
+
+/** Writes the import's columns of existing contacts in one statement. */
+export async function updateContactFields(db: Kysely<Database>, workspaceId: string, contacts: KnownContact[], now: Date): Promise<void> {
+  if (contacts.length === 0) return;
+  const rows = contacts.map(
+    (c) =>
+      sql`(${c.id}::uuid, ${c.name}::text, ${c.first_name}::text, ${c.last_name}::text, ${textArrayOf(c.emails)}, ${textArrayOf(c.phones)}, ${c.city}::text, ${c.country}::text, ${c.account_id}::uuid)`,
+  );
+  await sql`update contacts as c set name = v.name, first_name = v.first_name, last_name = v.last_name, emails = v.emails, phones = v.phones,
+      city = v.city, country = v.country, account_id = v.account_id, updated_at = ${now}
+    from (values ${sql.join(rows)}) as v(id, name, first_name, last_name, emails, phones, city, country, account_id)
+    where c.workspace_id = ${workspaceId} and c.id = v.id`.execute(db);
+}
+
+export async function insertLifecycleStarts(db: Kysely<Database>, workspaceId: string, contacts: { id: string; lifecycle_stage: LifecycleStage }[], changedBy: string | null): Promise<void> {
+  if (contacts.length === 0) return;
+  await db
+    .insertInto('lifecycle_changes')
+    .values(contacts.map((c) => ({ workspace_id: workspaceId, contact_id: c.id, from_stage: null, to_stage: c.lifecycle_stage, changed_by: changedBy })))
+    .execute();
+}
+
+/** Creates identities linked to a contact (an identity that appeared meanwhile is left alone). */
+export async function insertLinkedIdentities(db: Kysely<Database>, workspaceId: string, identities: { channel: string; handle: string; external_id: string; contact_id: string }[], evidence: unknown[]): Promise<void> {
+  if (identities.length === 0) return;
+  await db
+    .insertInto('social_identities')
+    .values(identities.map((i) => ({ workspace_id: workspaceId, channel: i.channel, external_id: i.external_id, handle: i.handle, contact_id: i.contact_id, link_score: 1, link_status: 'manual' as const, link_evidence: JSON.stringify(evidence) })))
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'external_id']).doNothing())
+    .execute();
+}
+
+/** Links existing identities to contacts, manually, in one statement. */
+export async function linkIdentities(db: Kysely<Database>, workspaceId: string, links: { id: string; contact_id: string }[], evidence: unknown[], now: Date): Promise<void> {
+  if (links.length === 0) return;
+  const rows = links.map((l) => sql`(${l.id}::uuid, ${l.contact_id}::uuid)`);
+  await sql`update social_identities as i set contact_id = v.contact_id, link_score = 1, link_status = 'manual', link_evidence = ${JSON.stringify(evidence)}::jsonb, updated_at = ${now}
+    from (values ${sql.join(rows)}) as v(id, contact_id)
+    where i.workspace_id = ${workspaceId} and i.id = v.id`.execute(db);
 }
 
 export interface ExportFilter extends ContactFilter {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ChannelConnectionRow, Database } from '../platform/db/schema.ts';
 import { exactTimestamp } from '../platform/db/keyset.ts';
 import type { Cursor } from '../platform/pagination.ts';
@@ -71,8 +71,36 @@ export async function updateConnection(
  * Persists a transport cursor (since_id, time_us, ETag...) after the payloads it covers are stored.
  * updated_at stays: it marks configuration changes, which restart a connection's loop.
  */
-export async function saveConnectionState(db: Kysely<Database>, id: string, state: Record<string, unknown>): Promise<void> {
-  await db.updateTable('channel_connections').set({ state: JSON.stringify(state) }).where('id', '=', id).execute();
+/**
+ * Saves a connection's cursor. With a lease owner, only while that owner holds the lease: a process
+ * that lost its lease (paused too long, partitioned) never moves the cursor of the one that took over.
+ * Returns false when the lease is held by another owner.
+ */
+export async function saveConnectionState(db: Kysely<Database>, id: string, state: Record<string, unknown>, leaseOwner?: string): Promise<boolean> {
+  let query = db.updateTable('channel_connections').set({ state: JSON.stringify(state) }).where('id', '=', id);
+  if (leaseOwner !== undefined) query = query.where('lease_owner', '=', leaseOwner);
+  const result = await query.executeTakeFirst();
+  return leaseOwner === undefined || result.numUpdatedRows > 0n;
+}
+
+/**
+ * Takes or renews the lease on a connection's poll/stream loop until now + ttl (database clock, so
+ * machines with skewed clocks agree). Succeeds when the lease is free, expired or already ours.
+ */
+export async function claimConnectionLease(db: Kysely<Database>, id: string, owner: string, ttlMs: number): Promise<boolean> {
+  const row = await db
+    .updateTable('channel_connections')
+    .set({ lease_owner: owner, lease_expires_at: sql<Date>`now() + ${`${Math.ceil(ttlMs)} milliseconds`}::interval` })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_expires_at', '<', sql<Date>`now()`)]))
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Gives a lease back (on stop, pause or delete), so another process can take the connection at once. */
+export async function releaseConnectionLease(db: Kysely<Database>, id: string, owner: string): Promise<void> {
+  await db.updateTable('channel_connections').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
 }
 
 export async function deleteConnection(db: Kysely<Database>, workspaceId: string, id: string): Promise<boolean> {

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import { activeConnections, saveConnectionState, updateConnection } from '../channels/channels.repository.ts';
+import { activeConnections, claimConnectionLease, releaseConnectionLease, saveConnectionState, updateConnection } from '../channels/channels.repository.ts';
 import { connectionView } from '../channels/channels.service.ts';
 import { backoffDelayMs, sleep } from '../channels/backoff.ts';
 import type { ChannelDriver, NativePayload } from '../channels/driver.ts';
@@ -15,6 +17,10 @@ import type { SecretBox } from '../platform/secrets.ts';
  * Runs the pull side of listening: every active connection whose driver can poll or stream gets
  * one loop. A payload is stored in raw intake before the connection's cursor moves past it, so a
  * crash re-fetches at most what was not yet stored (and intake is idempotent).
+ *
+ * Several processes may share one PostgreSQL: each connection's loop runs in one of them at a time,
+ * the holder of the connection's lease. The lease is renewed at every rescan and expires after
+ * `leaseMs` without renewal (a crashed process); the cursor is only saved while the lease is held.
  */
 
 export interface ConnectorDeps {
@@ -24,9 +30,16 @@ export interface ConnectorDeps {
   log: FastifyBaseLogger;
   now: () => Date;
   notifyIntake: () => void;
-  /** How often the set of connections is re-read (new, paused, deleted ones). */
+  /** How often the set of connections is re-read (new, paused, deleted ones) and leases renewed. */
   rescanMs?: number;
+  /** This process in connection leases; defaults to host:pid:random. */
+  owner?: string;
+  /** How long a lease lasts without renewal; defaults to three rescans. */
+  leaseMs?: number;
 }
+
+/** The lease moved to another process: this loop stops without touching the cursor. */
+class LeaseLostError extends Error {}
 
 export interface ConnectorRunner {
   /** Connection ids with a running loop. */
@@ -54,7 +67,11 @@ async function storePayload(deps: ConnectorDeps, row: ChannelConnectionRow, sour
   });
 }
 
-async function pollLoop(deps: ConnectorDeps, driver: ChannelDriver, initial: ChannelConnectionRow, signal: AbortSignal): Promise<void> {
+async function saveState(deps: ConnectorDeps, owner: string, id: string, state: Record<string, unknown>): Promise<void> {
+  if (!(await saveConnectionState(deps.db, id, state, owner))) throw new LeaseLostError(`the lease on connection ${id} is held by another process`);
+}
+
+async function pollLoop(deps: ConnectorDeps, owner: string, driver: ChannelDriver, initial: ChannelConnectionRow, signal: AbortSignal): Promise<void> {
   const poll = driver.poll?.bind(driver);
   if (!poll) return;
   let state = initial.state;
@@ -65,7 +82,7 @@ async function pollLoop(deps: ConnectorDeps, driver: ChannelDriver, initial: Cha
     try {
       const result = await poll({ ...connectionView(deps.secrets, initial), state }, runtime);
       for (const payload of result.payloads) await storePayload(deps, initial, 'poll', payload);
-      await saveConnectionState(deps.db, initial.id, result.state);
+      await saveState(deps, owner, initial.id, result.state);
       state = result.state;
       if (result.payloads.length > 0) deps.notifyIntake();
       if (failures > 0) await updateConnection(deps.db, initial.workspace_id, initial.id, { statusDetail: null });
@@ -73,6 +90,7 @@ async function pollLoop(deps: ConnectorDeps, driver: ChannelDriver, initial: Cha
       if (result.retryAfterSeconds !== undefined) waitMs = Math.max(waitMs, result.retryAfterSeconds * 1000);
     } catch (error) {
       if (signal.aborted) return;
+      if (error instanceof LeaseLostError) return leaseLost(deps, initial, error);
       failures++;
       const reason = error instanceof Error ? error.message : String(error);
       deps.log.warn({ channelId: initial.id, err: error, failures }, 'poll failed; backing off');
@@ -83,7 +101,11 @@ async function pollLoop(deps: ConnectorDeps, driver: ChannelDriver, initial: Cha
   }
 }
 
-async function streamLoop(deps: ConnectorDeps, driver: ChannelDriver, row: ChannelConnectionRow, signal: AbortSignal): Promise<void> {
+function leaseLost(deps: ConnectorDeps, row: ChannelConnectionRow, error: LeaseLostError): void {
+  deps.log.warn({ channelId: row.id, reason: error.message }, 'connection lease lost; another process runs this connection now');
+}
+
+async function streamLoop(deps: ConnectorDeps, owner: string, driver: ChannelDriver, row: ChannelConnectionRow, signal: AbortSignal): Promise<void> {
   const stream = driver.stream?.bind(driver);
   if (!stream) return;
   let failures = 0;
@@ -94,13 +116,14 @@ async function streamLoop(deps: ConnectorDeps, driver: ChannelDriver, row: Chann
       // The driver reconnects by itself; returning means it gave up or was stopped.
       await stream({ ...connectionView(deps.secrets, row), state }, runtime, async (payload, next) => {
         await storePayload(deps, row, 'stream', payload);
-        await saveConnectionState(deps.db, row.id, next);
+        await saveState(deps, owner, row.id, next);
         state = next;
         failures = 0;
         deps.notifyIntake();
       });
     } catch (error) {
       if (signal.aborted) return;
+      if (error instanceof LeaseLostError) return leaseLost(deps, row, error);
       failures++;
       deps.log.warn({ channelId: row.id, err: error, failures }, 'stream ended with an error; reconnecting');
     }
@@ -110,51 +133,74 @@ async function streamLoop(deps: ConnectorDeps, driver: ChannelDriver, row: Chann
 
 /** Starts loops for active pull connections and keeps the set in step with the database. */
 export function startConnectors(deps: ConnectorDeps): ConnectorRunner {
-  const loops = new Map<string, { controller: AbortController; done: Promise<void>; updatedAt: number }>();
+  interface Loop {
+    controller: AbortController;
+    done: Promise<void>;
+    ended: boolean;
+    updatedAt: number;
+  }
+  const loops = new Map<string, Loop>();
   const stopAll = new AbortController();
+  const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const rescanMs = deps.rescanMs ?? 30_000;
+  const leaseMs = deps.leaseMs ?? rescanMs * 3;
   const pullTypes = channelTypes().filter((type) => {
     const driver = driverFor(type);
     return Boolean(driver?.poll || driver?.stream);
   });
+
+  const stopLoop = async (id: string, loop: Loop) => {
+    loop.controller.abort();
+    await loop.done;
+    loops.delete(id);
+    await releaseConnectionLease(deps.db, id, owner);
+  };
 
   const rescan = async () => {
     const rows = await activeConnections(deps.db, pullTypes);
     const wanted = new Map(rows.map((r) => [r.id, r]));
     for (const [id, loop] of loops) {
       const row = wanted.get(id);
-      // Stop loops of removed or paused connections, and restart those whose settings changed.
-      if (!row || row.updated_at.getTime() !== loop.updatedAt) {
-        loop.controller.abort();
-        await loop.done;
-        loops.delete(id);
+      // Stop loops of removed or paused connections, loops that ended (lease lost), and restart those whose settings changed.
+      if (!row || loop.ended || row.updated_at.getTime() !== loop.updatedAt) await stopLoop(id, loop);
+      // Renewing can fail only when the lease expired and another process took it.
+      else if (!(await claimConnectionLease(deps.db, id, owner, leaseMs))) {
+        deps.log.warn({ channelId: id }, 'connection lease taken over by another process; stopping here');
+        await stopLoop(id, loop);
       }
     }
     for (const row of rows) {
-      if (loops.has(row.id)) continue;
+      if (loops.has(row.id) || stopAll.signal.aborted) continue;
       const driver = driverFor(row.type);
       if (!driver) continue;
+      if (!(await claimConnectionLease(deps.db, row.id, owner, leaseMs))) continue;
       const controller = new AbortController();
       const signal = AbortSignal.any([controller.signal, stopAll.signal]);
-      const done = (driver.stream ? streamLoop(deps, driver, row, signal) : pollLoop(deps, driver, row, signal)).catch((error: unknown) =>
-        deps.log.error({ err: error, channelId: row.id }, 'connector loop crashed'),
-      );
-      loops.set(row.id, { controller, done, updatedAt: row.updated_at.getTime() });
+      const run = driver.stream ? streamLoop(deps, owner, driver, row, signal) : pollLoop(deps, owner, driver, row, signal);
+      const loop: Loop = { controller, done: Promise.resolve(), ended: false, updatedAt: row.updated_at.getTime() };
+      loop.done = run
+        .catch((error: unknown) => deps.log.error({ err: error, channelId: row.id }, 'connector loop crashed'))
+        .finally(() => {
+          loop.ended = true;
+        });
+      loops.set(row.id, loop);
     }
   };
 
   const scanner = (async () => {
     while (!stopAll.signal.aborted) {
       await rescan().catch((error: unknown) => deps.log.error({ err: error }, 'connector rescan failed'));
-      await sleep(deps.rescanMs ?? 30_000, stopAll.signal);
+      await sleep(rescanMs, stopAll.signal);
     }
   })();
 
   return {
-    running: () => [...loops.keys()],
+    running: () => [...loops.entries()].filter(([, loop]) => !loop.ended).map(([id]) => id),
     async stop() {
       stopAll.abort();
       await scanner;
-      await Promise.all([...loops.values()].map((loop) => loop.done));
+      // Leases are given back so another process takes the connections over without waiting for expiry.
+      for (const [id, loop] of [...loops]) await stopLoop(id, loop).catch((error: unknown) => deps.log.warn({ err: error, channelId: id }, 'could not release a connection lease'));
     },
   };
 }

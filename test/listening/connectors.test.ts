@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertConnection } from '../../src/channels/channels.repository.ts';
+import { claimConnectionLease, insertConnection } from '../../src/channels/channels.repository.ts';
 import { startConnectors } from '../../src/pipeline/connectors.ts';
 import { drainIntake } from '../../src/pipeline/worker.ts';
 import type { Store } from '../../src/platform/db/store.ts';
@@ -85,6 +85,53 @@ describe.each(STORE_KINDS)('connector runner on %s', (kind) => {
       expect(third.running()).not.toContain(channelId);
       await third.stop();
     } finally {
+      feed.server.close();
+    }
+  });
+
+  it('runs each connection in one process at a time: a lease that a stopped process hands over, a crashed one lets expire, and a process that lost it cannot move the cursor', async () => {
+    const feed = await feedServer(await readFile('../shared/fixtures/rss/guardian.rss', 'utf8'));
+    const runners: { stop: () => Promise<void> }[] = [];
+    try {
+      const channelId = (await insertConnection(store.db, { workspaceId: ws.workspaceId, type: 'rss', name: 'Guardian (leased)', settings: { url: feed.url, pollIntervalSeconds: 1 }, credentialsEncrypted: null, webhookKey: null })).id;
+      const lease = async () => (await store.db.selectFrom('channel_connections').select(['lease_owner', 'state']).where('id', '=', channelId).executeTakeFirstOrThrow());
+      const runner = (owner: string) => {
+        const started = startConnectors({ db: store.db, config: { allowPrivateNetwork: true }, secrets: server.ctx.secrets, log: server.app.log, now: () => new Date(), notifyIntake: () => {}, rescanMs: 150, leaseMs: 10_000, owner });
+        runners.push(started);
+        return started;
+      };
+
+      // A crashed process's lease (never renewed) keeps others off until it expires, then one takes over.
+      expect(await claimConnectionLease(store.db, channelId, 'crashed-process', 4000)).toBe(true);
+      const a = runner('process-a');
+      const b = runner('process-b');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect([...a.running(), ...b.running()]).not.toContain(channelId);
+      await until(async () => a.running().includes(channelId) || b.running().includes(channelId), 'a takeover after expiry');
+      const [holder, other] = a.running().includes(channelId) ? [a, b] : [b, a];
+      const holderName = holder === a ? 'process-a' : 'process-b';
+      expect((await lease()).lease_owner).toBe(holderName);
+
+      // Exactly one runs it, across several renewals.
+      await until(async () => feed.notModified() >= 1, 'a conditional poll');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(holder.running()).toContain(channelId);
+      expect(other.running()).not.toContain(channelId);
+
+      // A clean stop hands the lease over at once.
+      await holder.stop();
+      await until(async () => other.running().includes(channelId), 'the other process taking over');
+      const otherName = holderName === 'process-a' ? 'process-b' : 'process-a';
+      expect((await lease()).lease_owner).toBe(otherName);
+
+      // The lease is taken away (as after a long pause of the holder): its loop stops and leaves the new holder's cursor alone.
+      await store.db.updateTable('channel_connections').set({ lease_owner: 'process-c', lease_expires_at: new Date(Date.now() + 60_000), state: JSON.stringify({ marker: 'process-c' }) }).where('id', '=', channelId).execute();
+      await until(async () => !other.running().includes(channelId), 'the old holder stopping');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await lease()).toEqual({ lease_owner: 'process-c', state: { marker: 'process-c' } });
+      expect(other.running()).not.toContain(channelId);
+    } finally {
+      for (const started of runners) await started.stop();
       feed.server.close();
     }
   });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError, type CanonicalPost, type ParsedItem } from '../../listening/canonical.ts';
-import { redditSources } from './reddit.driver.ts';
+import { redditSources, watchedThreads } from './reddit.driver.ts';
+import { idBatches, moreStubs } from './reddit.more.ts';
 import { parseReddit, unescapeLegacy } from './reddit.parse.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/reddit/${name}`, import.meta.url), 'utf8');
@@ -82,5 +83,39 @@ describe('Reddit listing parsing', () => {
       { key: 'r/ultralight', path: '/r/Ultralight/new.json', params: {} },
       { key: 'search:northpeak x200', path: '/search.json', params: { q: 'northpeak x200', sort: 'new', type: 'link' } },
     ]);
+  });
+});
+
+describe('Reddit more stubs', () => {
+  it('reads a /api/morechildren answer as t1 comments with their parents and post, noting leftover stubs', () => {
+    const { items, skipped } = parseReddit(fixture('morechildren-lz9d0m1-3.json'));
+    expect(posts(items).map((p) => [p.externalId, p.parentExternalId, p.threadExternalId, p.kind])).toEqual([
+      ['t1_lz9d0m1', 't1_lz9d001', 't3_1h2abc1', 'comment'],
+      ['t1_lz9d0m2', 't1_lz9d0m1', 't3_1h2abc1', 'comment'],
+      ['t1_lz9d0m3', 't1_lz9d001', 't3_1h2abc1', 'comment'],
+    ]);
+    expect(skipped).toEqual(['more: 1 comments under t1_lz9d0m1', 'more: 0 comments under t1_lz9d0m2']);
+  });
+
+  it('rejects a morechildren answer that carries errors', () => {
+    expect(() => parseReddit('{"json": {"errors": [["RATELIMIT", "slow down", "ratelimit"]]}}')).toThrow(ParseError);
+  });
+
+  it('finds stubs with their post: ids to expand and "continue this thread" links', () => {
+    expect(moreStubs(fixture('comments-t3_1h2abc1.json'))).toEqual([{ linkId: 't3_1h2abc1', parentId: 't1_lz9d001', children: ['lz9d0m1', 'lz9d0m2', 'lz9d0m3'], continueThread: false }]);
+    expect(moreStubs(fixture('morechildren-lz9d0m1-3.json'))).toEqual([
+      { linkId: 't3_1h2abc1', parentId: 't1_lz9d0m1', children: ['lz9d0m4'], continueThread: false },
+      { linkId: 't3_1h2abc1', parentId: 't1_lz9d0m2', children: [], continueThread: true },
+    ]);
+    expect(moreStubs('not json')).toEqual([]);
+  });
+
+  it('asks for at most 100 ids per morechildren call', () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `c${i}`);
+    expect(idBatches(ids).map((batch) => batch.length)).toEqual([100, 100, 50]);
+  });
+
+  it('reads watched threads as t3 fullnames', () => {
+    expect(watchedThreads({ threads: ['1h2abc1', 't3_1H2ABC2', '1h2abc1'] })).toEqual(['t3_1h2abc1', 't3_1h2abc2']);
   });
 });

@@ -4,7 +4,8 @@ import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParsedItem
  * Reddit JSON listings → canonical items (pure). Accepted bodies: one Listing
  * (`{kind: "Listing", data: {children: [{kind: "t3"|"t1"|"more", data}]}}`, e.g. /r/<sub>/new.json,
  * /search.json) or the comments endpoint's array of two Listings (the t3 post, then its t1 comment
- * tree with nested `replies` Listings). Formats: reddit.com/dev/api (listings, /comments/article),
+ * tree with nested `replies` Listings), or a /api/morechildren answer (the comments a `more` stub
+ * hid). Formats: reddit.com/dev/api (listings, /comments/article, /api/morechildren),
  * github.com/reddit-archive/reddit/wiki/JSON.
  */
 
@@ -142,14 +143,25 @@ function listing(ctx: Ctx, value: Json, depth: number): void {
     if (kind === 't3') linkPost(ctx, data);
     else if (kind === 't1') comment(ctx, data, depth);
     else if (kind === 'more') {
-      // Collapsed comments: their ids are noted so a later fetch (/api/morechildren) can bring them in.
+      // Collapsed comments: polling expands them into payloads of their own (reddit.more.ts); noted here.
       const children = Array.isArray(data['children']) ? data['children'].length : 0;
       ctx.skipped.push(`more: ${count(data['count']) ?? children} comments under ${str(data['parent_id']) ?? 'unknown'}`);
     } else ctx.skipped.push(`listing child of kind ${String(kind)}`);
   }
 }
 
-/** Parses a Reddit listing body (or the comments endpoint's pair of listings). */
+/**
+ * A /api/morechildren?api_type=json answer: `{json: {errors, data: {things}}}`, the expanded comments
+ * flat (parents before replies), each naming its parent_id and link_id; leftover `more` stubs are noted.
+ */
+function moreChildren(ctx: Ctx, json: Json): void {
+  const errors = Array.isArray(json['errors']) ? json['errors'] : [];
+  if (errors.length > 0) throw new ParseError(`Reddit morechildren errors: ${JSON.stringify(errors).slice(0, 200)}`);
+  const things = isRecord(json['data']) && Array.isArray(json['data']['things']) ? json['data']['things'] : [];
+  listing(ctx, { kind: 'Listing', data: { children: things } }, 0);
+}
+
+/** Parses a Reddit listing body (or the comments endpoint's pair of listings, or a /api/morechildren answer). */
 export function parseReddit(body: string): ParseResult {
   let parsed: unknown;
   try {
@@ -158,6 +170,10 @@ export function parseReddit(body: string): ParseResult {
     throw new ParseError(`body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   const ctx: Ctx = { items: [], skipped: [] };
+  if (isRecord(parsed) && isRecord(parsed['json'])) {
+    moreChildren(ctx, parsed['json']);
+    return { items: ctx.items, skipped: ctx.skipped };
+  }
   const listings = Array.isArray(parsed) ? parsed : [parsed];
   for (const entry of listings) {
     if (!isRecord(entry)) throw new ParseError('expected a Reddit Listing');

@@ -194,6 +194,127 @@ describe.each(STORE_KINDS)('Reddit import on %s', (kind) => {
   });
 });
 
+/** A t1 comment as /api/morechildren returns it (flat, replies ""). */
+function makeComment(id36: string, parent: string, linkId: string, n: number): { kind: 't1'; data: Record<string, unknown> } {
+  return { kind: 't1', data: { id: id36, name: `t1_${id36}`, parent_id: parent, link_id: linkId, author: `camper_${n % 9}`, author_fullname: `t2_camper${n % 9}`, body: `Comment ${n}`, created_utc: 1732460000 + n, edited: false, score: 1, replies: '', permalink: `/r/CampingGear/comments/${linkId.slice(3)}/x/${id36}/` } };
+}
+
+describe.each(STORE_KINDS)('Reddit watched threads with collapsed comments on %s', (kind) => {
+  let store: Store;
+  let reddit: StandIn;
+  /** Rate-limit headers on the next /api/morechildren answer. */
+  let exhaustNextMore = false;
+  const bigIds = Array.from({ length: 150 }, (_, i) => `m${(1000 + i).toString(36)}`);
+  const bigTree = [
+    { kind: 'Listing', data: { children: [{ kind: 't3', data: { id: '1h2big1', name: 't3_1h2big1', title: 'Megathread: winter camping', selftext: '', is_self: true, author: 'mod_bot', author_fullname: 't2_modbot', created_utc: 1732450000, edited: false, permalink: '/r/CampingGear/comments/1h2big1/megathread/' } }] } },
+    { kind: 'Listing', data: { children: [{ kind: 'more', data: { count: 150, name: `t1_${bigIds[0]}`, id: bigIds[0], parent_id: 't3_1h2big1', depth: 0, children: bigIds } }] } },
+  ];
+  const controller = new AbortController();
+  const runtime = createDriverRuntime({ allowPrivateNetwork: true }, controller.signal);
+  const body = (name: string) => readFileSync(fixturePath(name), 'utf8');
+
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    reddit = await startStandIn((request, response) => {
+      const q = request.url.searchParams;
+      if (request.headers['user-agent'] !== USER_AGENT) return sendJson(response, 429, { message: 'Too Many Requests', error: 429 });
+      if (request.path === '/comments/1h2abc1.json') {
+        response.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+        return void response.end(body(q.get('comment') === 'lz9d0m2' ? 'comments-t3_1h2abc1-comment-lz9d0m2.json' : 'comments-t3_1h2abc1.json'));
+      }
+      if (request.path === '/comments/1h2big1.json') return sendJson(response, 200, bigTree);
+      if (request.path === '/api/morechildren') {
+        if (q.get('api_type') !== 'json' || q.get('limit_children') !== 'false') return sendJson(response, 400, { json: { errors: [['BAD_REQUEST', 'bad', 'api_type']] } });
+        const children = q.get('children') ?? '';
+        const headers: Record<string, string> = exhaustNextMore ? { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '42', 'x-ratelimit-used': '600' } : { 'x-ratelimit-remaining': '120' };
+        exhaustNextMore = false;
+        if (q.get('link_id') === 't3_1h2big1') {
+          const things = children.split(',').map((id, n) => makeComment(id, 't3_1h2big1', 't3_1h2big1', n));
+          return sendJson(response, 200, { json: { errors: [], data: { things } } }, headers);
+        }
+        const file = children === 'lz9d0m1,lz9d0m2,lz9d0m3' ? 'morechildren-lz9d0m1-3.json' : children === 'lz9d0m4' ? 'morechildren-lz9d0m4.json' : null;
+        if (!file) return sendJson(response, 400, { json: { errors: [['INVALID_ID', children, 'children']] } });
+        response.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+        return void response.end(body(file));
+      }
+      return sendJson(response, 404, { message: 'Not Found', error: 404 });
+    });
+  });
+  afterAll(async () => {
+    controller.abort();
+    await reddit?.close();
+    await store?.close();
+  });
+
+  const storeAll = async (workspaceId: string, payloads: NativePayload[]) => {
+    for (const payload of payloads) {
+      await insertRaw(store.db, { workspaceId, connectionId: null, channel: 'reddit', source: 'poll', contentType: payload.contentType ?? null, headers: payload.headers ?? {}, body: payload.body, dedupeKey: null });
+    }
+    await drainIntake(store.db, deps, { workspaceId });
+  };
+
+  it('expands more stubs through /api/morechildren and "continue this thread", waits out the rate limit, and asks for each id once', async () => {
+    const ws = await seedWorkspace(store.db, 'rmore');
+    const settings = { threads: ['1h2abc1'] };
+    exhaustNextMore = true;
+    const first = await redditDriver.poll!(connectionFor(reddit, settings), runtime);
+    // X-Ratelimit-Remaining 0 after the first expansion: stop, keep what was read, wait the reset.
+    expect(first.retryAfterSeconds).toBe(42);
+    expect(first.payloads.map((p) => p.headers?.['x-reddit-fetch'])).toEqual(['comments', 'morechildren']);
+    // The stubs that answer held are kept for the next poll.
+    expect(first.state).toEqual({
+      sources: {},
+      threads: {
+        t3_1h2abc1: {
+          expanded: ['lz9d0m1', 'lz9d0m2', 'lz9d0m3'],
+          pending: [
+            { parentId: 't1_lz9d0m1', children: ['lz9d0m4'], continueThread: false },
+            { parentId: 't1_lz9d0m2', children: [], continueThread: true },
+          ],
+        },
+      },
+    });
+    await storeAll(ws.workspaceId, first.payloads);
+
+    reddit.requests.length = 0;
+    const second = await redditDriver.poll!(connectionFor(reddit, settings, first.state), runtime);
+    expect(second.retryAfterSeconds).toBeUndefined();
+    expect(reddit.requests.map((r) => [r.path, r.url.searchParams.get('children') ?? r.url.searchParams.get('comment')])).toEqual([
+      ['/comments/1h2abc1.json', null],
+      ['/api/morechildren', 'lz9d0m4'],
+      ['/comments/1h2abc1.json', 'lz9d0m2'],
+    ]);
+    expect(reddit.requests[1]?.url.searchParams.get('link_id')).toBe('t3_1h2abc1');
+    expect(second.state).toEqual({ sources: {}, threads: { t3_1h2abc1: { expanded: ['lz9d0m1', 'lz9d0m2', 'lz9d0m3', 'lz9d0m4', '_t1_lz9d0m2'] } } });
+    await storeAll(ws.workspaceId, second.payloads);
+
+    // Nothing left to expand: only the tree is read again.
+    reddit.requests.length = 0;
+    const third = await redditDriver.poll!(connectionFor(reddit, settings, second.state), runtime);
+    expect(reddit.requests.map((r) => r.path)).toEqual(['/comments/1h2abc1.json']);
+    expect(third.state).toEqual(second.state);
+    await storeAll(ws.workspaceId, third.payloads);
+
+    const rows = await store.db.selectFrom('posts').select(['id', 'external_id', 'parent_id', 'thread_id', 'thread_external_id', 'text']).where('workspace_id', '=', ws.workspaceId).execute();
+    const row = (externalId: string) => rows.find((r) => r.external_id === externalId);
+    expect(rows.map((r) => r.external_id).sort()).toEqual(['t1_lz9d001', 't1_lz9d003', 't1_lz9d004', 't1_lz9d006', 't1_lz9d007', 't1_lz9d0m1', 't1_lz9d0m2', 't1_lz9d0m3', 't1_lz9d0m4', 't1_lz9d0m5', 't3_1h2abc1']);
+    expect(row('t1_lz9d0m1')?.parent_id).toBe(row('t1_lz9d001')?.id);
+    expect(row('t1_lz9d0m4')?.parent_id).toBe(row('t1_lz9d0m1')?.id);
+    expect(row('t1_lz9d0m5')).toMatchObject({ parent_id: row('t1_lz9d0m2')?.id, thread_id: row('t3_1h2abc1')?.id, text: 'No, just the photo of the receipt and the broken slider.' });
+    expect(rows.filter((r) => r.external_id.startsWith('t1_lz9d0m')).every((r) => r.thread_external_id === 't3_1h2abc1')).toBe(true);
+  });
+
+  it('asks /api/morechildren for at most 100 ids per call', async () => {
+    const ws = await seedWorkspace(store.db, 'rmore-big');
+    reddit.requests.length = 0;
+    const result = await redditDriver.poll!(connectionFor(reddit, { threads: ['t3_1h2big1'] }), runtime);
+    expect(reddit.requests.filter((r) => r.path === '/api/morechildren').map((r) => r.url.searchParams.get('children')?.split(',').length)).toEqual([100, 50]);
+    await storeAll(ws.workspaceId, result.payloads);
+    const count = await store.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', ws.workspaceId).where('external_id', 'like', 't1_%').executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(150);
+  });
+});
+
 describe('Reddit replies through /api/comment', () => {
   let reddit: StandIn;
   const controller = new AbortController();

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { ChannelDriver, ConnectionView, DriverRuntime, InboundRequest, OutboundMessage, WebhookVerdict } from '../driver.ts';
 import { hmacSha256Hex, safeEqual, verifySha256Header } from '../signatures.ts';
+import { enrichMetaPayload } from './meta.enrich.ts';
 import { DEFAULT_GRAPH_BASE_URL, parseMetaWebhook } from './meta.parse.ts';
 
 export const META_SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -143,8 +144,10 @@ const Id = (description: string) => Type.Optional(Type.String({ pattern: '^[0-9A
 /**
  * Meta: Facebook Page feed and mentions, Messenger, Instagram comments and mentions, and WhatsApp
  * Cloud API, all delivered as signed webhooks to one URL per connection (docs/channels/meta.md).
+ * `enrich` looks up the text of Instagram mentions (meta.enrich.ts); the intake worker is to call it
+ * before parsing a stored delivery and store what it returns as a payload of its own.
  */
-export const metaDriver: ChannelDriver = {
+export const metaDriver: ChannelDriver & { enrich: typeof enrichMetaPayload } = {
   type: 'meta',
   label: 'Meta (Facebook, Instagram, Messenger, WhatsApp)',
   settingsSchema: Type.Object(
@@ -170,4 +173,5 @@ export const metaDriver: ChannelDriver = {
   },
   verifyWebhook: verifyMetaWebhook,
   send: sendMeta,
+  enrich: enrichMetaPayload,
 };

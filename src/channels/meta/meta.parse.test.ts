@@ -134,6 +134,36 @@ describe('Meta webhook parsing of our own cases', () => {
     expect(mention).toMatchObject({ externalId: '17888777666555444', kind: 'comment', parentExternalId: '18022233344455566', text: '' });
   });
 
+  it('reads a looked-up Instagram mention: the comment text, username as author, its time and likes', () => {
+    const body = JSON.parse(own('instagram-mention-media.json'));
+    body.entry[0].changes[0].value = { media_id: '18022233344455566', comment_id: '17888777666555444', mentioned_comment: JSON.parse(own('graph-mentioned-comment.json')).mentioned_comment };
+    const { items, skipped } = parseMetaWebhook(JSON.stringify(body));
+    expect(skipped).toEqual([]);
+    expect(posts(items)).toEqual([
+      {
+        channel: 'instagram',
+        externalId: '17888777666555444',
+        author: { channel: 'instagram', externalId: 'username:trail.mia', handle: 'trail.mia', displayName: 'trail.mia', profileUrl: 'https://www.instagram.com/trail.mia/' },
+        kind: 'comment',
+        direction: 'in',
+        visibility: 'public',
+        text: '@brand_official my X200 zipper broke on day two, what now?',
+        postedAt: '2025-11-25T10:58:41.000Z',
+        parentExternalId: '18022233344455566',
+        threadExternalId: '18022233344455566',
+        metrics: { likes: 3 },
+      },
+    ]);
+  });
+
+  it('keeps a mention whose lookup failed, without text, and notes why', () => {
+    const body = JSON.parse(own('instagram-mention-media.json'));
+    body.entry[0].changes[0].value.townhall_lookup_error = 'Graph API answered 400: Invalid OAuth access token.';
+    const { items, skipped } = parseMetaWebhook(JSON.stringify(body));
+    expect(posts(items)).toMatchObject([{ externalId: '18033344455566677', kind: 'post', text: '', author: null, postedAt: '2025-11-25T12:00:00.000Z' }]);
+    expect(skipped).toEqual(['instagram mention 18033344455566677: text not fetched (Graph API answered 400: Invalid OAuth access token.)']);
+  });
+
   it('reads a Messenger attachment, the Page echo as outbound reply, and skips the delivery receipt', () => {
     const { items, skipped } = parseMetaWebhook(own('messenger-echo-attachment-delivery.json'));
     const [inbound, echo] = posts(items);

@@ -188,29 +188,65 @@ function instagramChange(ctx: Ctx, accountId: string | null, entryTime: string |
     return;
   }
   if (field === 'mentions') {
-    // A mention notification carries ids only; the text is fetched from the Graph API when needed.
-    const mediaId = idOf(value['media_id']);
-    const commentId = idOf(value['comment_id']);
-    const externalId = commentId ?? mediaId;
-    if (!externalId || !entryTime) return void ctx.skipped.push('instagram mention without ids or time');
-    ctx.items.push({
-      type: 'post',
-      post: {
-        channel: 'instagram',
-        externalId,
-        author: null,
-        kind: commentId ? 'comment' : 'post',
-        direction: 'in',
-        visibility: 'public',
-        text: str(value['text']) ?? '',
-        postedAt: entryTime,
-        parentExternalId: commentId ? mediaId : null,
-        threadExternalId: commentId ? mediaId : null,
-      },
-    });
+    instagramMention(ctx, entryTime, value);
     return;
   }
   ctx.skipped.push(`instagram field "${String(field)}" is not a listening source`);
+}
+
+/** Field of a mention value holding the Graph API lookup's failure, added by the enrichment (meta.enrich.ts). */
+export const LOOKUP_ERROR_FIELD = 'townhall_lookup_error';
+
+/** Mentioned media and comments name their author by username only (no id): the username is the identity. */
+function usernameIdentity(username: string | null): CanonicalIdentity | null {
+  if (!username) return null;
+  return { channel: 'instagram', externalId: `username:${username}`, handle: username, displayName: username, profileUrl: `https://www.instagram.com/${encodeURIComponent(username)}/` };
+}
+
+function metricsOf(likes: unknown, comments: unknown): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  if (typeof likes === 'number' && Number.isFinite(likes) && likes >= 0) metrics['likes'] = likes;
+  if (typeof comments === 'number' && Number.isFinite(comments) && comments >= 0) metrics['replies'] = comments;
+  return metrics;
+}
+
+/**
+ * Instagram `mentions`: the notification carries ids only (`media_id`, and `comment_id` for a mention
+ * in a comment). The enrichment stores a copy of the body with the Graph API's `mentioned_comment` or
+ * `mentioned_media` object added to the value (text, username, time), or the lookup's failure; without
+ * either the mention stays a post without text or author, so it is never lost.
+ */
+function instagramMention(ctx: Ctx, entryTime: string | null, value: Json): void {
+  const mediaId = idOf(value['media_id']);
+  const commentId = idOf(value['comment_id']);
+  const externalId = commentId ?? mediaId;
+  if (!externalId || !entryTime) return void ctx.skipped.push('instagram mention without ids or time');
+  const comment = commentId && isRecord(value['mentioned_comment']) ? value['mentioned_comment'] : null;
+  const media = !commentId && isRecord(value['mentioned_media']) ? value['mentioned_media'] : null;
+  const failure = str(value[LOOKUP_ERROR_FIELD]);
+  if (!comment && !media) ctx.skipped.push(`instagram mention ${externalId}: text not fetched${failure ? ` (${failure})` : ''}`);
+  const commentMedia = comment && isRecord(comment['media']) ? idOf(comment['media']['id']) : null;
+  const parent = commentId ? commentMedia ?? mediaId : null;
+  const fetched = comment ?? media;
+  const author = usernameIdentity(fetched ? str(fetched['username']) : null);
+  const metrics = comment ? metricsOf(comment['like_count'], undefined) : media ? metricsOf(media['like_count'], media['comments_count']) : {};
+  ctx.items.push({
+    type: 'post',
+    post: {
+      channel: 'instagram',
+      externalId,
+      author,
+      kind: commentId ? 'comment' : 'post',
+      direction: 'in',
+      visibility: 'public',
+      text: (comment ? str(comment['text']) : media ? str(media['caption']) : str(value['text'])) ?? '',
+      postedAt: (fetched ? timeOf(fetched['timestamp']) : null) ?? entryTime,
+      parentExternalId: parent,
+      threadExternalId: parent,
+      ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
+      ...(media && str(media['permalink']) ? { url: str(media['permalink']) } : {}),
+    },
+  });
 }
 
 /** Messenger (and Instagram messaging) events: messages become private direct posts threaded per person. */

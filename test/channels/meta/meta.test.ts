@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionView } from '../../../src/channels/driver.ts';
+import type { ConnectionView, NativePayload } from '../../../src/channels/driver.ts';
+import { enrichMetaPayload } from '../../../src/channels/meta/meta.enrich.ts';
 import { metaDriver } from '../../../src/channels/meta/meta.driver.ts';
 import { createDriverRuntime } from '../../../src/channels/runtime.ts';
 import { hmacSha256Hex } from '../../../src/channels/signatures.ts';
 import { importFile } from '../../../src/intake/import.service.ts';
+import { insertRaw } from '../../../src/intake/intake.repository.ts';
 import { drainIntake } from '../../../src/pipeline/worker.ts';
 import type { Store } from '../../../src/platform/db/store.ts';
 import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../../support/server.ts';
@@ -179,6 +181,103 @@ describe.each(STORE_KINDS)('Meta import of webhook bodies on %s', (kind) => {
     const byChannel: Record<string, number> = {};
     for (const row of rows) byChannel[row.channel] = (byChannel[row.channel] ?? 0) + 1;
     expect(byChannel).toEqual({ facebook: 4, messenger: 3, instagram: 3, whatsapp: 3 });
+  });
+});
+
+describe.each(STORE_KINDS)('Instagram mention lookups through a Graph API stand-in on %s', (kind) => {
+  const IG_USER = '17841400000000001';
+  const PAGE_TOKEN = 'EAAB-page-token-ig';
+  let store: Store;
+  let graph: StandIn;
+  const controller = new AbortController();
+  const runtime = createDriverRuntime({ allowPrivateNetwork: true }, controller.signal);
+  const own = (name: string) => readFileSync(ownPath(name), 'utf8');
+
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    graph = await startStandIn((request, response) => {
+      if (request.headers['authorization'] !== `Bearer ${PAGE_TOKEN}`) return sendJson(response, 400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+      if (request.method !== 'GET' || request.path !== `/v21.0/${IG_USER}`) return sendJson(response, 400, { error: { message: 'Unsupported get request', type: 'GraphMethodException', code: 100 } });
+      const fields = request.url.searchParams.get('fields');
+      if (fields === 'mentioned_comment.comment_id(17888777666555444){text,timestamp,media{id},username,like_count}') return sendJson(response, 200, JSON.parse(own('graph-mentioned-comment.json')));
+      if (fields === 'mentioned_media.media_id(18033344455566677){caption,media_type,timestamp,permalink,username,like_count,comments_count}') return sendJson(response, 200, JSON.parse(own('graph-mentioned-media.json')));
+      return sendJson(response, 400, { error: { message: '(#100) Tried accessing nonexisting field', type: 'OAuthException', code: 100 } });
+    });
+  });
+  afterAll(async () => {
+    controller.abort();
+    await graph?.close();
+    await store?.close();
+  });
+
+  const connection = (secrets: Record<string, string>) => ({ settings: { graphBaseUrl: `${graph.url}/v21.0` }, secrets: { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, ...secrets } });
+  /** What the intake worker does with an enriched delivery: store it as its own payload, then process it. */
+  const storeAndProcess = async (workspaceId: string, payload: NativePayload) => {
+    const stored = await insertRaw(store.db, { workspaceId, connectionId: null, channel: 'meta', source: 'webhook', contentType: payload.contentType ?? null, headers: payload.headers ?? {}, body: payload.body, dedupeKey: null });
+    await drainIntake(store.db, deps, { workspaceId });
+    return stored.id;
+  };
+  const postsOf = (workspaceId: string) =>
+    store.db
+      .selectFrom('posts')
+      .leftJoin('social_identities', 'social_identities.id', 'posts.author_identity_id')
+      .select(['posts.external_id', 'posts.kind', 'posts.text', 'posts.posted_at', 'posts.parent_external_id', 'posts.metrics', 'posts.url', 'social_identities.handle'])
+      .where('posts.workspace_id', '=', workspaceId)
+      .where('posts.channel', '=', 'instagram')
+      .orderBy('posts.external_id')
+      .execute();
+
+  it('looks up a mention in a comment with the Page token and stores the text and author', async () => {
+    const ws = await seedWorkspace(store.db, 'igmention');
+    graph.requests.length = 0;
+    const enriched = await enrichMetaPayload({ body: own('instagram-comment-reply-mention.json') }, connection({ accessToken: PAGE_TOKEN }), runtime);
+    expect(graph.requests).toHaveLength(1);
+    expect(graph.requests[0]?.url.searchParams.get('appsecret_proof')).toBe(hmacSha256Hex(APP_SECRET, PAGE_TOKEN));
+    if (!enriched) throw new Error('nothing enriched');
+    expect(enriched.headers).toEqual({ 'x-townhall-enriched': 'instagram-mentions' });
+    await storeAndProcess(ws.workspaceId, enriched);
+    const rows = await postsOf(ws.workspaceId);
+    expect(rows.map((r) => [r.external_id, r.kind, r.text, r.handle, r.parent_external_id])).toEqual([
+      ['17888777666555444', 'comment', '@brand_official my X200 zipper broke on day two, what now?', 'trail.mia', '18022233344455566'],
+      ['17999888777666555', 'comment', '@brand_official does the X200 come in green? 💚', 'ana.b', '17999888777666000'],
+    ]);
+    expect(new Date(rows[0]!.posted_at).toISOString()).toBe('2025-11-25T10:58:41.000Z');
+    // Looked up once: the stored copy needs no second lookup, so a replay reads the same text.
+    expect(await enrichMetaPayload(enriched, connection({ accessToken: PAGE_TOKEN }), runtime)).toBeNull();
+    expect(graph.requests).toHaveLength(1);
+  });
+
+  it('looks up a mention in a caption as the media: caption, permalink, counts', async () => {
+    const ws = await seedWorkspace(store.db, 'igmedia');
+    const enriched = await enrichMetaPayload({ body: own('instagram-mention-media.json') }, connection({ accessToken: PAGE_TOKEN }), runtime);
+    if (!enriched) throw new Error('nothing enriched');
+    await storeAndProcess(ws.workspaceId, enriched);
+    expect(await postsOf(ws.workspaceId)).toMatchObject([
+      { external_id: '18033344455566677', kind: 'post', text: 'Sunrise at the lake with my new X200 tent ⛺ thanks @brand_official!', handle: 'ana.b', url: 'https://www.instagram.com/p/DCx7aBcTz9Q/', metrics: { likes: 128, replies: 9 } },
+    ]);
+  });
+
+  it('keeps the mention without text and records why when the token is missing or the lookup fails', async () => {
+    const ws = await seedWorkspace(store.db, 'igfail');
+    graph.requests.length = 0;
+    const untokened = await enrichMetaPayload({ body: own('instagram-mention-media.json') }, connection({}), runtime);
+    expect(graph.requests).toHaveLength(0);
+    const refused = await enrichMetaPayload({ body: own('instagram-comment-reply-mention.json') }, connection({ accessToken: 'EAAB-expired' }), runtime);
+    if (!untokened || !refused) throw new Error('nothing enriched');
+    const ids = [await storeAndProcess(ws.workspaceId, untokened), await storeAndProcess(ws.workspaceId, refused)];
+    const rows = await postsOf(ws.workspaceId);
+    expect(rows.find((r) => r.external_id === '18033344455566677')).toMatchObject({ text: '', handle: null });
+    expect(rows.find((r) => r.external_id === '17888777666555444')).toMatchObject({ text: '', handle: null, parent_external_id: '18022233344455566' });
+    const raws = await store.db.selectFrom('raw_intake').select(['id', 'status', 'body']).where('id', 'in', ids).orderBy('id').execute();
+    expect(raws.map((r) => r.status)).toEqual(['processed', 'processed']);
+    expect(JSON.parse(raws[0]!.body).entry[0].changes[0].value.townhall_lookup_error).toBe('no accessToken on this connection: the mention cannot be looked up');
+    expect(JSON.parse(raws[1]!.body).entry[0].changes[1].value.townhall_lookup_error).toBe('Graph API answered 400: Invalid OAuth access token.');
+  });
+
+  it('leaves deliveries without Instagram mentions alone', async () => {
+    graph.requests.length = 0;
+    for (const name of RECORDED) expect(await enrichMetaPayload({ body: readFileSync(sharedPath(name), 'utf8') }, connection({ accessToken: PAGE_TOKEN }), runtime)).toBeNull();
+    expect(graph.requests).toHaveLength(0);
   });
 });
 

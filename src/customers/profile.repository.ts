@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
+import { contactPostCtes } from './sql.ts';
 
 export interface ProfileIdentityRow {
   id: string;
@@ -98,18 +99,18 @@ export async function intentCounts(db: Kysely<Database>, workspaceId: string, co
 
 /**
  * Last inbound: the latest post by the contact or received in its conversations. Last outbound:
- * the latest post the brand sent in its conversations or in reply to its posts.
+ * the latest outbound post of its history (contactPostCtes): sent in its conversations, in reply
+ * to its posts or in a private thread with it.
  */
 export async function lastContact(db: Kysely<Database>, workspaceId: string, contactId: string): Promise<LastContactRow> {
   const result = await sql<LastContactRow>`
-    with identities as (select id from social_identities where workspace_id = ${workspaceId} and contact_id = ${contactId}),
+    with ${contactPostCtes(workspaceId, contactId)},
     convs as (select id, last_activity_at from conversations where workspace_id = ${workspaceId} and contact_id = ${contactId})
     select
       (select max(p.posted_at) from posts p where p.workspace_id = ${workspaceId} and p.deleted_at is null and p.direction = 'in'
-        and (p.author_identity_id in (select id from identities) or p.conversation_id in (select id from convs))) as last_inbound_at,
+        and (p.author_identity_id in (select id from contact_identities) or p.conversation_id in (select id from convs))) as last_inbound_at,
       (select max(p.posted_at) from posts p where p.workspace_id = ${workspaceId} and p.deleted_at is null and p.direction = 'out'
-        and (p.conversation_id in (select id from convs)
-          or p.parent_id in (select q.id from posts q where q.workspace_id = ${workspaceId} and q.author_identity_id in (select id from identities)))) as last_outbound_at,
+        and p.id in (select id from history_posts)) as last_outbound_at,
       (select max(last_activity_at) from convs) as last_conversation_activity_at`.execute(db);
   return result.rows[0] ?? { last_inbound_at: null, last_outbound_at: null, last_conversation_activity_at: null };
 }

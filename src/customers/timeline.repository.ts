@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
+import { contactPostCtes } from './sql.ts';
 
-export type TimelineKind = 'post' | 'conversation' | 'deal_change' | 'note' | 'lifecycle';
+export type TimelineKind = 'post' | 'outbox' | 'conversation' | 'deal_change' | 'note' | 'lifecycle';
 
 /** One timeline entry: its kind, time, id within the kind, and summary fields chosen per kind. */
 export interface TimelineRow {
@@ -20,21 +21,39 @@ export interface TimelineCursor {
 }
 
 /**
- * A contact's timeline, newest first, across posts by its identities, its conversations, the
- * history of its deals (from the audit log), its notes and its lifecycle changes. One keyset over
- * (at, kind, id) pages the union without gaps or repeats.
+ * A contact's timeline, newest first, across posts by its identities and the brand's outbound posts
+ * answering it (contactPostCtes), outbox replies to its posts not yet stored as posts, its
+ * conversations, the history of its deals (from the audit log), its notes and its lifecycle changes.
+ * One keyset over (at, kind, id) pages the union without gaps or repeats.
  */
 export async function listTimeline(db: Kysely<Database>, workspaceId: string, contactId: string, cursor: TimelineCursor | undefined, limit: number): Promise<TimelineRow[]> {
   const after = cursor ? sql`where (t.at, t.kind, t.id) < (${cursor.at}::timestamptz, ${cursor.kind}::text, ${cursor.id}::text)` : sql``;
   const result = await sql<TimelineRow>`
+    with ${contactPostCtes(workspaceId, contactId)}
     select t.kind, t.at, t.id, to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at, t.data
     from (
       select 'post'::text as kind, p.posted_at as at, p.id::text as id,
         jsonb_build_object('postKind', p.kind, 'channel', p.channel, 'direction', p.direction, 'visibility', p.visibility,
           'text', left(p.text, 500), 'url', p.url, 'conversationId', p.conversation_id, 'identityId', p.author_identity_id,
-          'sentiment', p.analysis->'sentiment'->>'label', 'intent', p.analysis->>'intent') as data
-      from posts p join social_identities i on i.id = p.author_identity_id
-      where p.workspace_id = ${workspaceId} and i.workspace_id = ${workspaceId} and i.contact_id = ${contactId} and p.deleted_at is null
+          'sentiment', p.analysis->'sentiment'->>'label', 'intent', p.analysis->>'intent', 'inReplyToPostId', p.parent_id,
+          -- a stored outbound post was sent (by us through the outbox, or seen on the platform)
+          'status', case p.direction when 'out' then 'sent' end, 'outboxId', sent.id, 'authorId', sent.created_by) as data
+      from posts p
+      left join lateral (
+        select o.id, o.created_by from outbox o
+        where p.direction = 'out' and o.workspace_id = p.workspace_id and o.channel_connection_id = p.channel_connection_id and o.external_id = p.external_id
+        order by o.created_at, o.id limit 1
+      ) sent on true
+      where p.id in (select id from history_posts) and p.workspace_id = ${workspaceId} and p.deleted_at is null
+      union all
+      -- replies queued, being sent or failed: outbox messages answering the contact's posts that are not (yet) stored posts
+      select 'outbox', o.created_at, o.id::text,
+        jsonb_build_object('postKind', case o.kind when 'message' then 'direct' when 'reply' then 'reply' else 'post' end,
+          'channel', coalesce(o.body->>'channel', cc.type), 'direction', 'out', 'visibility', case o.kind when 'message' then 'private' else 'public' end,
+          'text', left(o.body->>'text', 500), 'status', o.status, 'inReplyToPostId', o.in_reply_to_post_id, 'outboxId', o.id, 'authorId', o.created_by)
+      from outbox o join channel_connections cc on cc.id = o.channel_connection_id
+      where o.workspace_id = ${workspaceId} and o.in_reply_to_post_id in (select id from own_posts)
+        and not exists (select 1 from posts s where s.workspace_id = o.workspace_id and s.channel = coalesce(o.body->>'channel', cc.type) and s.external_id = o.external_id)
       union all
       select 'conversation', c.created_at, c.id::text,
         jsonb_build_object('channel', c.channel, 'subject', c.subject, 'status', c.status, 'conversationId', c.id)

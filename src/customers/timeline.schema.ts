@@ -5,9 +5,9 @@ const Field = Type.Optional(Nullable(Type.String()));
 
 /** The summary fields an item may carry, by kind. */
 export const TIMELINE_FIELDS = [
-  // post
-  'postKind', 'channel', 'direction', 'visibility', 'text', 'url', 'conversationId', 'identityId', 'sentiment', 'intent',
-  // conversation
+  // post (also status, authorId for outbound posts) and outbox
+  'postKind', 'channel', 'direction', 'visibility', 'text', 'url', 'conversationId', 'identityId', 'sentiment', 'intent', 'inReplyToPostId', 'outboxId',
+  // conversation (status also of outbound posts and outbox items)
   'subject', 'status',
   // deal_change
   'dealId', 'title', 'change', 'stage', 'dealStatus', 'fromStage', 'fromStatus',
@@ -18,7 +18,7 @@ export const TIMELINE_FIELDS = [
 ] as const;
 
 export const TimelineItem = Type.Object({
-  kind: Type.Union([Type.Literal('post'), Type.Literal('conversation'), Type.Literal('deal_change'), Type.Literal('note'), Type.Literal('lifecycle')]),
+  kind: Type.Union([Type.Literal('post'), Type.Literal('outbox'), Type.Literal('conversation'), Type.Literal('deal_change'), Type.Literal('note'), Type.Literal('lifecycle')]),
   at: Timestamp,
   id: Type.String(),
   postKind: Field,
@@ -31,6 +31,8 @@ export const TimelineItem = Type.Object({
   identityId: Field,
   sentiment: Field,
   intent: Field,
+  inReplyToPostId: Field,
+  outboxId: Field,
   subject: Field,
   status: Field,
   dealId: Field,

@@ -4,7 +4,7 @@ import { errors } from '../platform/errors.ts';
 import { findContact } from './contacts.repository.ts';
 import { listTimeline, type TimelineCursor, type TimelineKind, type TimelineRow } from './timeline.repository.ts';
 
-export const TIMELINE_KINDS: readonly TimelineKind[] = ['post', 'conversation', 'deal_change', 'note', 'lifecycle'];
+export const TIMELINE_KINDS: readonly TimelineKind[] = ['post', 'outbox', 'conversation', 'deal_change', 'note', 'lifecycle'];
 
 /** Encodes the keyset of a timeline item as an opaque cursor. */
 export function encodeTimelineCursor(row: { cursor_at: string; kind: string; id: string }): string {

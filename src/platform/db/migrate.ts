@@ -6,6 +6,7 @@ import { intakeIndexes } from './migrations/0003_intake_indexes.ts';
 import { contactMerges } from './migrations/0004_contact_merges.ts';
 import { segments } from './migrations/0005_segments.ts';
 import { tombstonesAndLeases } from './migrations/0007_tombstones_and_leases.ts';
+import { contactHistoryIndexes } from './migrations/0008_contact_history_indexes.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0004_contact_merges': contactMerges,
   '0005_segments': segments,
   '0007_tombstones_and_leases': tombstonesAndLeases,
+  '0008_contact_history_indexes': contactHistoryIndexes,
 };
 
 const provider: MigrationProvider = {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
 import { lookup } from 'node:dns/promises';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { Type } from 'typebox';
 import { BlockedAddressError, isPrivateAddress } from '../../platform/net/safe-fetch.ts';
 import type { ChannelDriver, ConnectionView, DriverRuntime, NativePayload, OutboundMessage, PollResult } from '../driver.ts';
-import { addresses, LATIN1_BYTES_CONTENT_TYPE, parseEmail, payloadBytes } from './email.parse.ts';
+import { addresses, messagePayload, parseEmail, payloadBytes } from './email.parse.ts';
+
+export { messagePayload };
+import { mailImportUnits } from './mbox.ts';
 import { messageIds, parseHeaderBlock, type HeaderMap } from './mime.ts';
 
 /** Messages fetched per poll at most; the rest follow on the next poll. */
@@ -63,13 +65,6 @@ async function closeImap(client: ImapFlow): Promise<void> {
   } catch {
     client.close();
   }
-}
-
-/** A stored payload for one message: UTF-8 text when it is, else its bytes one per char (marked). */
-export function messagePayload(source: Buffer, meta: Record<string, string>): NativePayload {
-  return isUtf8(source)
-    ? { body: source.toString('utf8'), contentType: 'message/rfc822', headers: meta }
-    : { body: source.toString('latin1'), contentType: LATIN1_BYTES_CONTENT_TYPE, headers: meta };
 }
 
 /**
@@ -215,8 +210,11 @@ async function sendReply(message: OutboundMessage, connection: ConnectionView, r
   return { externalId: messageId };
 }
 
-/** Email: IMAP polling, .eml/mbox import, SMTP replies. */
-export const emailDriver: ChannelDriver = {
+/**
+ * Email: IMAP polling, .eml/mbox import, SMTP replies. `importUnits` cuts an import file on bytes and
+ * stores each message like IMAP does (mbox.ts); the import reader is to use it for this driver.
+ */
+export const emailDriver: ChannelDriver & { importUnits: typeof mailImportUnits } = {
   type: 'email',
   label: 'Email (IMAP/SMTP)',
   settingsSchema: Type.Object(
@@ -253,4 +251,5 @@ export const emailDriver: ChannelDriver = {
   },
   poll: pollMailbox,
   send: sendReply,
+  importUnits: mailImportUnits,
 };

@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import type { NativePayload } from '../driver.ts';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParseResult } from '../../listening/canonical.ts';
 import { htmlLinks, htmlToText, textLinks, tidy } from '../rss/html-text.ts';
@@ -13,10 +15,25 @@ export const CHANNEL = 'email';
 
 /** Content type of a payload whose body holds the message bytes one per char (latin1), for mail that is not UTF-8. */
 export const LATIN1_BYTES_CONTENT_TYPE = 'message/rfc822; x-townhall-bytes=latin1';
+/** Content type of a payload whose body holds the message bytes in base64: mail with NUL bytes, which a text column cannot hold. */
+export const BASE64_BYTES_CONTENT_TYPE = 'message/rfc822; x-townhall-bytes=base64';
 
-/** The bytes of a stored payload: UTF-8 text, or a byte string when marked as such. */
+/** The bytes of a stored payload: UTF-8 text, or the byte string / base64 its content type names. */
 export function payloadBytes(body: string, contentType: string | null | undefined): Buffer {
-  return /x-townhall-bytes=latin1/i.test(contentType ?? '') ? Buffer.from(body, 'latin1') : Buffer.from(body, 'utf8');
+  const marked = /x-townhall-bytes=(latin1|base64)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  return marked === 'latin1' ? Buffer.from(body, 'latin1') : marked === 'base64' ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+}
+
+/**
+ * The payload that stores one message exactly (IMAP and import alike): UTF-8 text when it is UTF-8,
+ * else its bytes one per char, marked latin1, so the parser decodes each part by its declared
+ * charset; base64 when it holds NUL bytes (PostgreSQL text cannot). payloadBytes gives the bytes back.
+ */
+export function messagePayload(source: Buffer, meta: Record<string, string> = {}): NativePayload {
+  if (source.includes(0)) return { body: source.toString('base64'), contentType: BASE64_BYTES_CONTENT_TYPE, headers: meta };
+  return isUtf8(source)
+    ? { body: source.toString('utf8'), contentType: 'message/rfc822', headers: meta }
+    : { body: source.toString('latin1'), contentType: LATIN1_BYTES_CONTENT_TYPE, headers: meta };
 }
 
 export interface Address {
@@ -110,7 +127,8 @@ export function parseEmail(bytes: Buffer, ctx: EmailContext): ParseResult {
     kind: 'email',
     direction: ctx.ownAddress && from?.address === ctx.ownAddress.toLowerCase() ? 'out' : 'in',
     visibility: 'private',
-    text: text.slice(0, 100_000),
+    // NUL bytes in a body (binary junk, broken senders) cannot be stored in a text column.
+    text: text.replaceAll('\u0000', '').slice(0, 100_000),
     language,
     postedAt: isoDate(headers.get('date')) ?? ctx.receivedAt ?? new Date(0).toISOString(),
     parentExternalId: parent && parent !== externalId ? parent : null,

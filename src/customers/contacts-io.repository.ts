@@ -1,10 +1,9 @@
 import { sql, type Expression, type Kysely, type SqlBool, type ExpressionBuilder } from 'kysely';
 import { exactTimestamp } from '../platform/db/keyset.ts';
-import { containsPattern } from '../platform/db/like.ts';
 import type { ContactRow, Database, LifecycleStage } from '../platform/db/schema.ts';
 import type { KnownContact, KnownIdentity, NewContact } from './contacts-import.plan.ts';
 import type { Cursor } from '../platform/pagination.ts';
-import type { ContactFilter } from './contacts.repository.ts';
+import { contactSearch, type ContactFilter } from './contacts.repository.ts';
 
 /** Queries of contacts import and export; no rules here. Merged contacts (folded into another) are left out. */
 
@@ -133,10 +132,8 @@ export async function exportPage(db: Kysely<Database>, workspaceId: string, filt
     .where('contacts.workspace_id', '=', workspaceId)
     .where('contacts.merged_into_id', 'is', null);
   if (filter.q) {
-    const pattern = containsPattern(filter.q);
-    query = query.where((eb) =>
-      eb.or([eb('name', 'ilike', pattern), eb('first_name', 'ilike', pattern), eb('last_name', 'ilike', pattern), eb(eb.fn('array_to_string', ['emails', eb.val(' ')]), 'ilike', pattern)]),
-    );
+    const q = filter.q;
+    query = query.where((eb) => contactSearch(eb, q));
   }
   if (filter.lifecycleStage) query = query.where('lifecycle_stage', '=', filter.lifecycleStage);
   if (filter.accountId) query = query.where('account_id', '=', filter.accountId);

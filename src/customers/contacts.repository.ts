@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
 import { exactTimestamp } from '../platform/db/keyset.ts';
 import { textArray } from './sql.ts';
 import { containsPattern } from '../platform/db/like.ts';
@@ -19,6 +19,26 @@ export interface ContactFilter {
   email?: string | undefined;
 }
 
+/**
+ * The contact search of `q`: name, first or last name, or an email containing it; or, when it looks
+ * like a phone number (at least 4 digits, phone punctuation only), a phone containing its digits
+ * without leading zeros, so `030 1234567` and `+49 30 1234567` both find `+49301234567` (digits
+ * compared only, whatever punctuation the stored number has).
+ */
+export function contactSearch(eb: ExpressionBuilder<Database, 'contacts'>, q: string): Expression<SqlBool> {
+  const pattern = containsPattern(q);
+  const digits = q.replace(/[^0-9]/g, '').replace(/^0+/, '');
+  const phoneLike = /^[+0-9 ()./-]+$/.test(q.trim()) && digits.length >= 4;
+  return eb.or([
+    eb('contacts.name', 'ilike', pattern),
+    eb('contacts.first_name', 'ilike', pattern),
+    eb('contacts.last_name', 'ilike', pattern),
+    eb(eb.fn('array_to_string', ['contacts.emails', eb.val(' ')]), 'ilike', pattern),
+    // phones may be stored as written (`+49 30 …`) or E.164: compare digits only, numbers separated by commas
+    ...(phoneLike ? [eb(eb.fn('regexp_replace', [eb.fn('array_to_string', ['contacts.phones', eb.val(',')]), eb.val('[^0-9,]'), eb.val(''), eb.val('g')]), 'like', containsPattern(digits))] : []),
+  ]);
+}
+
 export async function listContacts(
   db: Kysely<Database>,
   workspaceId: string,
@@ -28,15 +48,8 @@ export async function listContacts(
 ): Promise<(ContactRow & { cursor_at: string })[]> {
   let query = db.selectFrom('contacts').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('workspace_id', '=', workspaceId).where('merged_into_id', 'is', null);
   if (filter.q) {
-    const pattern = containsPattern(filter.q);
-    query = query.where((eb) =>
-      eb.or([
-        eb('name', 'ilike', pattern),
-        eb('first_name', 'ilike', pattern),
-        eb('last_name', 'ilike', pattern),
-        eb(eb.fn('array_to_string', ['emails', eb.val(' ')]), 'ilike', pattern),
-      ]),
-    );
+    const q = filter.q;
+    query = query.where((eb) => contactSearch(eb, q));
   }
   if (filter.lifecycleStage) query = query.where('lifecycle_stage', '=', filter.lifecycleStage);
   if (filter.accountId) query = query.where('account_id', '=', filter.accountId);

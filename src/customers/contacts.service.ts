@@ -78,8 +78,17 @@ export async function changeContact(db: Kysely<Database>, actor: Actor, id: stri
     const before = await findContact(trx, actor.workspaceId, id);
     if (!before) throw errors.notFound('contact');
     const emails = input.emails !== undefined ? normalizeEmails(input.emails) : undefined;
+    // As on create: an emptied name falls back to first and last name or the first email, and a
+    // contact keeps at least one of name, email or phone.
+    const firstName = input.firstName !== undefined ? blankToNull(input.firstName) ?? null : before.first_name;
+    const lastName = input.lastName !== undefined ? blankToNull(input.lastName) ?? null : before.last_name;
+    const name = input.name !== undefined ? displayName(input.name, firstName, lastName, emails ?? before.emails) : undefined;
+    const phones = input.phones !== undefined ? unique(input.phones) : before.phones;
+    if ((name ?? before.name) === '' && (emails ?? before.emails).length === 0 && phones.length === 0) {
+      throw errors.validation('a contact needs at least a name, first or last name, email or phone');
+    }
     const after = await updateContact(trx, actor.workspaceId, id, {
-      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(name !== undefined ? { name } : {}),
       ...(input.firstName !== undefined ? { first_name: blankToNull(input.firstName) ?? null } : {}),
       ...(input.lastName !== undefined ? { last_name: blankToNull(input.lastName) ?? null } : {}),
       ...(emails !== undefined ? { emails } : {}),

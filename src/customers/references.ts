@@ -22,6 +22,13 @@ export async function checkAccount(db: Kysely<Database>, workspaceId: string, ac
   if (accountId && !(await findAccount(db, workspaceId, accountId))) throw missing('accountId', 'account', accountId);
 }
 
+/**
+ * A contact merged into another is refused too: a deal, conversation or identity linked to it would
+ * be missing from the 360 view of the contact it now lives in (and would not return on an undo).
+ */
 export async function checkContact(db: Kysely<Database>, workspaceId: string, contactId: string | null | undefined): Promise<void> {
-  if (contactId && !(await findContact(db, workspaceId, contactId))) throw missing('contactId', 'contact', contactId);
+  if (!contactId) return;
+  const contact = await findContact(db, workspaceId, contactId);
+  if (!contact) throw missing('contactId', 'contact', contactId);
+  if (contact.merged_into_id) throw errors.conflict(`contactId: contact ${contactId} was merged into contact ${contact.merged_into_id}; link that one instead`);
 }

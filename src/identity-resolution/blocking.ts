@@ -2,24 +2,28 @@
  * Blocking keys: the cheap exact keys that find candidate contacts for an identity before scoring
  * (the same keys the SQL candidate query uses). Pure.
  */
-import type { ContactFacts, IdentityFacts } from './model.ts';
-import { canonicalNames, emailsIn, nameTokens, normalizeEmail, normalizeHandle, phoneKey } from './text.ts';
+import { statedDetails, type ContactFacts, type IdentityFacts } from './model.ts';
+import { canonicalNames, emailsIn, nameTokens, normalizeEmail, normalizeHandle, orderKey, phoneKey } from './text.ts';
 
 export interface BlockingKeys {
   emails: string[];
   phones: string[];
   handles: string[];
+  /** Order and customer number keys. */
+  orders: string[];
   /** Folded family-name tokens (see nameKeys). */
   names: string[];
 }
 
 /** The keys an identity is looked up by. */
 export function identityKeys(identity: IdentityFacts): BlockingKeys {
-  const emails = [normalizeEmail(identity.channel === 'email' ? identity.externalId : null), normalizeEmail(identity.handle), ...emailsIn(identity.bio)].filter((e): e is string => e !== null);
-  const phones = ['whatsapp', 'sms', 'phone', 'telegram', 'signal'].includes(identity.channel) ? [phoneKey(identity.externalId)].filter((k): k is string => k !== null) : [];
+  const stated = statedDetails(identity);
+  const of = (kind: string) => stated.filter((d) => d.kind === kind).map((d) => d.value);
+  const emails = [normalizeEmail(identity.channel === 'email' ? identity.externalId : null), normalizeEmail(identity.handle), ...emailsIn(identity.bio), ...of('email')].filter((e): e is string => e !== null);
+  const phones = [...(['whatsapp', 'sms', 'phone', 'telegram', 'signal'].includes(identity.channel) ? [phoneKey(identity.externalId)].filter((k): k is string => k !== null) : []), ...of('phone')];
   const handle = normalizeHandle(identity.handle);
-  const handles = handle && identity.channel !== 'email' ? [handle] : [];
-  return { emails: [...new Set(emails)], phones, handles, names: nameKeys(identity.displayName) };
+  const handles = [...(handle && identity.channel !== 'email' ? [handle] : []), ...of('handle')];
+  return { emails: [...new Set(emails)], phones: [...new Set(phones)], handles: [...new Set(handles)], orders: [...new Set(of('order'))], names: nameKeys(identity.displayName) };
 }
 
 /** The keys a contact is indexed by (for the in-memory evaluation). */
@@ -28,6 +32,7 @@ export function contactKeys(contact: ContactFacts): BlockingKeys {
     emails: contact.emails.map((e) => normalizeEmail(e)).filter((e): e is string => e !== null),
     phones: contact.phones.map(phoneKey).filter((k): k is string => k !== null),
     handles: contact.handles.map((h) => normalizeHandle(h.handle)).filter((h): h is string => h !== null),
+    orders: (contact.orderIds ?? []).map(orderKey).filter((k): k is string => k !== null),
     names: nameKeys(contact.name),
   };
 }

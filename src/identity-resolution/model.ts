@@ -17,10 +17,13 @@ import {
   normalizeEmail,
   normalizeHandle,
   normalizeUrl,
+  orderKey,
   ownDomainOf,
   ownDomainOfUrl,
   phoneKey,
+  statementsIn,
   urlsIn,
+  type Statement,
 } from './text.ts';
 
 /** What we know of a social identity. */
@@ -38,6 +41,29 @@ export interface IdentityFacts {
   sameHandleContactIds?: string[];
   /** Contacts linked to identities that posted in the same threads as this one, with the thread count. */
   coOccurringContacts?: Record<string, number>;
+  /** The identity's own inbound messages that may state its details (newest first): a DM or email to the brand is private. */
+  messages?: IdentityMessage[];
+  /**
+   * Contacts linked (auto or manual) to another identity that names this one as the same person: an
+   * account this identity's bio or messages list as its own, or one whose bio or email signature lists
+   * this identity's handle on this network.
+   */
+  crossListed?: { contactId: string; text: string }[];
+}
+
+/** One inbound message of an identity, as far as resolution needs it. */
+export interface IdentityMessage {
+  text: string;
+  /** A direct message or email to the brand (private), or a public post or reply. */
+  private: boolean;
+  /** When it was posted (ISO date), for the explanation. */
+  at: string | null;
+}
+
+/** A detail the identity stated itself, with where and when. */
+export interface StatedDetail extends Statement {
+  source: 'dm' | 'post' | 'bio';
+  at: string | null;
 }
 
 /** What we know of a candidate contact. */
@@ -57,6 +83,8 @@ export interface ContactFacts {
   keywords: string[];
   /** Domains of the contact's account. */
   accountDomains: string[];
+  /** Customer and order numbers listed on the contact (custom fields customer_number, orders, ...). */
+  orderIds?: string[];
 }
 
 /** How many contacts hold each email address / phone key, to tell a person's address from a shared one. */
@@ -94,6 +122,9 @@ export const WEIGHTS = {
   bioKeywords: { agree: 1.5 },
   linkDomain: { agree: 4 },
   coOccurrence: { agree: 1.5, many: 3 },
+  stated: { privateEmail: 12, publicEmail: 9, privatePhone: 11, publicPhone: 8, privateOrder: 11, publicOrder: 8, shared: 1.5, role: 0, disagree: -1 },
+  listsHandle: { agree: 9 },
+  crossListed: { agree: 9 },
 } as const;
 
 /** Prior log2 odds that a blocked candidate pair is a match; turns W into a probability. */
@@ -289,6 +320,93 @@ function compareCoOccurrence(identity: IdentityFacts, contact: ContactFacts): Ev
   ];
 }
 
+/**
+ * What the identity stated about itself in its messages and bio, without what it said about someone
+ * else (quoted) and without its own verified address. Private messages first, then newest first.
+ */
+export function statedDetails(identity: IdentityFacts): StatedDetail[] {
+  const cached = STATED.get(identity);
+  if (cached) return cached;
+  const details = parseStatedDetails(identity);
+  STATED.set(identity, details);
+  return details;
+}
+
+/** Parsed details per identity object: scoring one identity against 50 candidates parses its messages once. */
+const STATED = new WeakMap<IdentityFacts, StatedDetail[]>();
+
+function parseStatedDetails(identity: IdentityFacts): StatedDetail[] {
+  const own = identity.channel === 'email' ? normalizeEmail(identity.externalId) : null;
+  const out: StatedDetail[] = [];
+  const seen = new Set<string>();
+  const messages = [...(identity.messages ?? [])].sort((a, b) => Number(b.private) - Number(a.private) || (b.at ?? '').localeCompare(a.at ?? ''));
+  const sources: { text: string | null; source: StatedDetail['source']; at: string | null }[] = [...messages.map((m) => ({ text: m.text, source: m.private ? ('dm' as const) : ('post' as const), at: m.at })), { text: identity.bio, source: 'bio', at: null }];
+  for (const { text, source, at } of sources) {
+    for (const statement of statementsIn(text)) {
+      if (statement.quoted || (statement.kind === 'email' && statement.value === own)) continue;
+      // Emails in the bio are compared by compareEmail.
+      if (source === 'bio' && statement.kind === 'email') continue;
+      const key = `${statement.kind}:${statement.channel ?? ''}:${statement.value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...statement, source, at });
+    }
+  }
+  return out;
+}
+
+const where = (d: StatedDetail) => (d.source === 'dm' ? 'in a private message' : d.source === 'post' ? 'in a public post' : 'in the bio') + (d.at ? ` on ${d.at.slice(0, 10)}` : '');
+
+function compareStatements(identity: IdentityFacts, contact: ContactFacts, shared: SharedCounts): Evidence[] {
+  const details = statedDetails(identity).filter((d) => d.kind !== 'handle');
+  if (details.length === 0) return [];
+  const emails = new Set(contact.emails.map((e) => normalizeEmail(e)).filter((e): e is string => e !== null));
+  const phones = new Set(contact.phones.map(phoneKey).filter((k): k is string => k !== null));
+  const orders = new Set((contact.orderIds ?? []).map(orderKey).filter((k): k is string => k !== null));
+  const out: Evidence[] = [];
+  const W = WEIGHTS.stated;
+  for (const kind of ['email', 'phone', 'order'] as const) {
+    const ofKind = details.filter((d) => d.kind === kind);
+    const held = kind === 'email' ? emails : kind === 'phone' ? phones : orders;
+    // Details are ordered private first, newest first: the first match is the strongest.
+    const match = ofKind.find((d) => held.has(d.value));
+    if (!match) {
+      const privately = ofKind.find((d) => d.source === 'dm');
+      if (kind === 'email' && privately && emails.size > 0 && !isRoleAddress(privately.value)) {
+        out.push({ type: 'stated_email', outcome: 'disagree', weight: W.disagree, strength: 'weak', text: `stated email ${privately.value} ${where(privately)} is not among the contact's addresses` });
+      }
+      continue;
+    }
+    const label = kind === 'order' ? 'order or customer number' : kind;
+    const count = kind === 'email' ? shared.emails.get(match.value) ?? 1 : kind === 'phone' ? shared.phones.get(match.value) ?? 1 : 1;
+    if (kind === 'email' && isRoleAddress(match.value)) {
+      out.push({ type: 'stated_email', outcome: 'partial', weight: W.role, strength: 'weak', text: `stated email ${match.value} ${where(match)}, but a shared role address: not evidence of a person` });
+    } else if (count > 1) {
+      out.push({ type: `stated_${kind}`, outcome: 'partial', weight: W.shared, strength: 'weak', text: `stated ${label} ${match.value} ${where(match)}, but ${count} contacts share it` });
+    } else {
+      const privately = match.source === 'dm';
+      const weight = kind === 'email' ? (privately ? W.privateEmail : W.publicEmail) : kind === 'phone' ? (privately ? W.privatePhone : W.publicPhone) : privately ? W.privateOrder : W.publicOrder;
+      out.push({ type: `stated_${kind}`, outcome: 'agree', weight, strength: 'strong', text: `stated ${label} ${match.value} ${where(match)}` });
+    }
+  }
+  return out;
+}
+
+function compareListsHandle(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const listed = statedDetails(identity).filter((d) => d.kind === 'handle');
+  if (listed.length === 0 || contact.handles.length === 0) return [];
+  const onContact = contact.handles.map((h) => ({ channel: h.channel ? CHANNEL_ALIASES[h.channel.toLowerCase()] ?? h.channel.toLowerCase() : null, handle: normalizeHandle(h.handle) }));
+  const match = listed.find((d) => onContact.some((h) => h.handle === d.value && (h.channel === null || h.channel === d.channel)));
+  if (!match) return [];
+  return [{ type: 'lists_handle', outcome: 'agree', weight: WEIGHTS.listsHandle.agree, strength: 'strong', text: `lists ${match.channel}:@${match.value} as its own ${where(match)}, a handle listed on the contact` }];
+}
+
+function compareCrossListed(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+  const item = identity.crossListed?.find((c) => c.contactId === contact.id);
+  if (!item) return [];
+  return [{ type: 'cross_listed', outcome: 'agree', weight: WEIGHTS.crossListed.agree, strength: 'strong', text: item.text }];
+}
+
 /** The comparison of one identity with one contact: total weight, probability and evidence. */
 export interface PairScore {
   contactId: string;
@@ -312,6 +430,9 @@ export function scorePair(identity: IdentityFacts, contact: ContactFacts, shared
     ...compareBio(identity, contact),
     ...compareLinkDomain(identity, contact),
     ...compareCoOccurrence(identity, contact),
+    ...compareStatements(identity, contact, shared),
+    ...compareListsHandle(identity, contact),
+    ...compareCrossListed(identity, contact),
   ];
   const weight = round(evidence.reduce((sum, e) => sum + e.weight, 0));
   return { contactId: contact.id, weight, score: round(probability(weight), 4), evidence: evidence.sort((a, b) => b.weight - a.weight) };
@@ -335,9 +456,15 @@ export interface Resolution {
 function supports(pair: PairScore): { agreeing: number; decisive: boolean } {
   const positive = pair.evidence.filter((e) => e.weight > 0 && e.outcome !== 'missing');
   const types = new Set(positive.map((e) => e.type));
-  const decisive = positive.some((e) => e.strength === 'deterministic') || positive.filter((e) => e.strength === 'strong').length >= 1;
+  // A detail the identity only claims (a stated address, a listed account) is not decisive when the names disagree:
+  // that is how a parent writing about a child's order, or a quoted address, looks.
+  const namesDisagree = pair.evidence.some((e) => e.type === 'name' && e.outcome === 'disagree');
+  const decisive = positive.some((e) => e.strength === 'deterministic') || positive.some((e) => e.strength === 'strong' && !(namesDisagree && CLAIMED.has(e.type)));
   return { agreeing: types.size, decisive };
 }
+
+/** Evidence the identity asserts about itself rather than a fact verified by a channel. */
+const CLAIMED = new Set(['stated_email', 'stated_phone', 'stated_order', 'lists_handle', 'cross_listed']);
 
 /** Decides for one identity given its scored candidates (any order); rejected contacts are skipped. */
 export function decide(candidates: PairScore[], rejectedContactIds: ReadonlySet<string> = new Set()): Resolution {
@@ -366,11 +493,15 @@ export function resolveIdentity(identity: IdentityFacts, contacts: ContactFacts[
   return decide(contacts.map((contact) => scorePair(identity, contact, shared)), rejectedContactIds);
 }
 
+/** Custom fields (lowercased, letters only) that hold customer or order numbers. */
+const ORDER_FIELDS = new Set(['customernumber', 'customerno', 'customerid', 'kundennummer', 'kundennr', 'orders', 'order', 'orderids', 'ordernumbers', 'ordernumber', 'bestellungen', 'bestellnummern']);
+
 /** Reads handles and URLs a contact lists in its custom fields: `handles` as "x:@ana;instagram:ana.b", a list, or an object. */
-export function listedOnContact(custom: Record<string, unknown>): { handles: ContactFacts['handles']; urls: string[]; keywords: string[] } {
+export function listedOnContact(custom: Record<string, unknown>): { handles: ContactFacts['handles']; urls: string[]; keywords: string[]; orderIds: string[] } {
   const handles: ContactFacts['handles'] = [];
   const urls: string[] = [];
   const keywords: string[] = [];
+  const orderIds: string[] = [];
   const addHandle = (value: string, channel: string | null = null) => {
     for (const part of value.split(/[;,\s]+/).filter(Boolean)) {
       if (/^https?:\/\//i.test(part)) urls.push(part);
@@ -394,7 +525,10 @@ export function listedOnContact(custom: Record<string, unknown>): { handles: Con
       keywords.push(value);
     } else if (typeof value === 'string' && (k === 'website' || k === 'url' || k === 'homepage')) {
       urls.push(value);
+    } else if (ORDER_FIELDS.has(k.replace(/[^a-z]/g, ''))) {
+      const values = Array.isArray(value) ? value : [value];
+      for (const v of values) if (typeof v === 'string' || typeof v === 'number') orderIds.push(...String(v).split(/[;,\s]+/).filter((x) => orderKey(x) !== null));
     }
   }
-  return { handles, urls, keywords };
+  return { handles, urls, keywords, orderIds };
 }

@@ -241,3 +241,89 @@ export function keywords(text: string | null | undefined): Set<string> {
   if (!text) return new Set();
   return new Set(fold(text).split(/[^\p{L}\p{N}]+/u).filter((word) => word.length >= 4 && !STOPWORDS.has(word)));
 }
+
+/** A contact detail an identity states in its own words: its email, phone, an order or customer number, or another account of its own. */
+export interface Statement {
+  kind: 'email' | 'phone' | 'order' | 'handle';
+  /** Normalised: a lowercased address, a phone key, an order key, or a handle without @. */
+  value: string;
+  /** For a handle: the network it is on. */
+  channel: string | null;
+  /** Stated about someone else ("my husband's order", "her email is", "my sister @lena on insta"): never evidence. */
+  quoted: boolean;
+}
+
+/** Words that make a detail someone else's: a relative, a colleague, a third person, a fan. */
+const THIRD_PERSON =
+  /\b(?:my|mein|meine|meinem|meiner|meinen|our)\s+(?:husband|wife|partner|son|daughter|mother|mom|mum|father|dad|sister|brother|friend|colleague|boss|kid|kids|girlfriend|boyfriend|mann|frau|sohn|tochter|mutter|mama|vater|papa|schwester|bruder|freund|freundin|kollege|kollegin|chef|chefin)\b|\b(?:his|her|their|hers|seine|seiner|ihre|ihrer)\b|\bfan\s+of\b|\bfollow\b|\bshop\b|\bfor\s+@/i;
+
+/** The network a cue word names, or null. */
+function networkOf(cue: string): string | null {
+  const c = cue.toLowerCase().replace(/[^a-z.]/g, '');
+  if (['ig', 'insta', 'instagram', 'instagram.com'].includes(c)) return 'instagram';
+  if (['x', 'twitter', 'x.com', 'twitter.com', 'tw'].includes(c)) return 'x';
+  if (['mastodon', 'masto', 'fediverse', 'mastodon.social'].includes(c)) return 'mastodon';
+  if (['tiktok', 'tiktok.com'].includes(c)) return 'tiktok';
+  if (['bluesky', 'bsky', 'bsky.app'].includes(c)) return 'bluesky';
+  return null;
+}
+
+/** Order and customer numbers: digits (5+), optionally with letters and dashes, after an order or customer cue or a #. */
+export function orderKey(value: string): string | null {
+  const key = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return key.length >= 5 && /\d{4,}/.test(key) ? key : null;
+}
+
+const NETWORK_CUE = '(?:ig|insta|instagram|twitter|tw|x|mastodon|masto|tiktok|bluesky|bsky)';
+const HANDLE_PATTERNS: RegExp[] = [
+  // "IG: @ana_berg", "insta ana.berg", "Twitter - @ana"
+  new RegExp(`\\b(${NETWORK_CUE})\\s*[:|\\-–]?\\s*@([a-z0-9_.]{3,30})`, 'gi'),
+  new RegExp(`\\b(${NETWORK_CUE})\\s*:\\s*([a-z0-9_.]{3,30})`, 'gi'),
+  // "@ana_berg on Insta", "also @ana_berg (instagram)"
+  new RegExp(`@([a-z0-9_.]{3,30})\\s+(?:on|auf|at|@)?\\s*\\(?(${NETWORK_CUE})\\b`, 'gi'),
+  // "instagram.com/ana_berg", "x.com/ana_berg"
+  /\b((?:www\.)?(?:instagram\.com|x\.com|twitter\.com|tiktok\.com|bsky\.app))\/@?([a-z0-9_.]{3,30})/gi,
+];
+
+/**
+ * What a text states about its author: email addresses, phone numbers (with a + or a leading 0),
+ * order or customer numbers (after a cue word or a #) and other accounts named with their network.
+ * Each statement is marked quoted when a third-person cue comes before it in the same sentence. Pure.
+ */
+export function statementsIn(text: string | null | undefined): Statement[] {
+  if (!text) return [];
+  const out: Statement[] = [];
+  const seen = new Set<string>();
+  const push = (s: Statement) => {
+    const key = `${s.kind}:${s.channel ?? ''}:${s.value}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(s);
+  };
+  const quotedAt = (index: number) => {
+    const start = Math.max(text.lastIndexOf('.', index - 1), text.lastIndexOf('!', index - 1), text.lastIndexOf('?', index - 1), text.lastIndexOf('\n', index - 1), text.lastIndexOf('|', index - 1), 0);
+    return THIRD_PERSON.test(text.slice(start, index));
+  };
+  for (const m of text.matchAll(/[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi)) {
+    push({ kind: 'email', value: m[0].toLowerCase(), channel: null, quoted: quotedAt(m.index) });
+  }
+  for (const m of text.matchAll(/(?:^|[^\w#])((?:\+|0)\d[\d ()/.-]{6,16}\d)/g)) {
+    const key = phoneKey(m[1]);
+    const index = m.index + m[0].indexOf(m[1] ?? '');
+    if (key && (m[1] ?? '').replace(/\D/g, '').length >= 9) push({ kind: 'phone', value: key, channel: null, quoted: quotedAt(index) });
+  }
+  for (const m of text.matchAll(/\b(?:order|bestellung|auftrag|customer|kunden|kd|invoice|rechnung|ticket)(?:\s*(?:no\.?|number|nr\.?|nummer|id|#))?(?:\s+(?:is|ist))?\s*[:#.]?\s*#?\s*([a-z]{0,3}-?\d[\d-]{3,14})|(?:^|\s)#(\d{5,12})\b/gi)) {
+    const raw = m[1] ?? m[2] ?? '';
+    const key = orderKey(raw);
+    if (key) push({ kind: 'order', value: key, channel: null, quoted: quotedAt(m.index) });
+  }
+  for (const [i, pattern] of HANDLE_PATTERNS.entries()) {
+    for (const m of text.matchAll(pattern)) {
+      const [cue, handle] = i === 2 ? [m[2] ?? '', m[1] ?? ''] : [m[1] ?? '', m[2] ?? ''];
+      const channel = networkOf(cue.replace(/^www\./i, ''));
+      const value = handle.toLowerCase().replace(/\.+$/, '');
+      if (channel && value.length >= 3) push({ kind: 'handle', value, channel, quoted: quotedAt(m.index) });
+    }
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  * and recall of automatic links and of suggestions. Pure.
  */
 import { contactKeys, identityKeys } from '../blocking.ts';
-import { decide, resolveIdentity, scorePair, type ContactFacts, type Decision, type SharedCounts } from '../model.ts';
+import { decide, resolveIdentity, scorePair, statedDetails, type ContactFacts, type Decision, type IdentityFacts, type SharedCounts } from '../model.ts';
 import { normalizeEmail, normalizeHandle, phoneKey } from '../text.ts';
 import type { GeneratedSet } from './generate.ts';
 
@@ -39,10 +39,39 @@ export function evaluate(set: GeneratedSet): Metrics {
     for (const e of keys.emails) add(`e:${e}`, contact.id);
     for (const p of keys.phones) add(`p:${p}`, contact.id);
     for (const h of keys.handles) add(`h:${h}`, contact.id);
+    for (const o of keys.orders) add(`o:${o}`, contact.id);
     for (const n of keys.names) add(`n:${n}`, contact.id);
     for (const e of new Set(contact.emails.map((x) => normalizeEmail(x)).filter((x): x is string => x !== null))) shared.emails.set(e, (shared.emails.get(e) ?? 0) + 1);
     for (const p of new Set(contact.phones.map(phoneKey).filter((x): x is string => x !== null))) shared.phones.set(p, (shared.phones.get(p) ?? 0) + 1);
   }
+
+  // Accounts an identity lists as its own (bio, signature) and, the other way, who lists an account.
+  const accountKey = (channel: string, handle: string | null) => `${channel}:${normalizeHandle(handle) ?? ''}`;
+  const byAccount = new Map<string, IdentityFacts[]>();
+  const listers = new Map<string, IdentityFacts[]>();
+  const claims = new Map<string, string[]>();
+  for (const identity of set.identities) {
+    byAccount.set(accountKey(identity.channel, identity.handle), [...(byAccount.get(accountKey(identity.channel, identity.handle)) ?? []), identity]);
+    const listed = statedDetails(identity).filter((d) => d.kind === 'handle' && d.channel).map((d) => accountKey(d.channel ?? '', d.value));
+    claims.set(identity.id, listed);
+    for (const key of listed) listers.set(key, [...(listers.get(key) ?? []), identity]);
+  }
+  const linked = new Map<string, string>();
+  /** What the real system derives from linked identities: contacts of accounts this one lists, and of identities listing it. */
+  const crossListedOf = (identity: IdentityFacts): NonNullable<IdentityFacts['crossListed']> => {
+    const out: NonNullable<IdentityFacts['crossListed']> = [];
+    for (const key of claims.get(identity.id) ?? []) {
+      for (const other of byAccount.get(key) ?? []) {
+        const contactId = linked.get(other.id);
+        if (contactId && other.id !== identity.id) out.push({ contactId, text: `lists ${key} as its own, an account linked to this contact` });
+      }
+    }
+    for (const lister of listers.get(accountKey(identity.channel, identity.handle)) ?? []) {
+      const contactId = linked.get(lister.id);
+      if (contactId && lister.id !== identity.id) out.push({ contactId, text: `listed as its own account by the ${lister.channel} identity ${lister.handle}, linked to this contact` });
+    }
+    return out;
+  };
 
   const decisions = new Map<string, { decision: Decision; contactId: string | null; evidence: string[] }>();
   const linkedByHandle = new Map<string, Set<string>>();
@@ -50,9 +79,11 @@ export function evaluate(set: GeneratedSet): Metrics {
     for (const identity of set.identities) {
       const handle = normalizeHandle(identity.handle);
       const sameHandle = handle && identity.channel !== 'email' ? [...(linkedByHandle.get(handle) ?? [])] : [];
-      const facts = { ...identity, sameHandleContactIds: sameHandle };
+      const crossListed = crossListedOf(identity);
+      const facts = { ...identity, sameHandleContactIds: sameHandle, crossListed };
       const keys = identityKeys(facts);
-      const candidateIds = new Set<string>(sameHandle);
+      const candidateIds = new Set<string>([...sameHandle, ...crossListed.map((c) => c.contactId)]);
+      for (const o of keys.orders) for (const id of index.get(`o:${o}`) ?? []) candidateIds.add(id);
       for (const e of keys.emails) for (const id of index.get(`e:${e}`) ?? []) candidateIds.add(id);
       for (const p of keys.phones) for (const id of index.get(`p:${p}`) ?? []) candidateIds.add(id);
       for (const h of keys.handles) for (const id of index.get(`h:${h}`) ?? []) candidateIds.add(id);
@@ -62,8 +93,10 @@ export function evaluate(set: GeneratedSet): Metrics {
       decisions.set(identity.id, { decision: result.decision, contactId: result.best?.contactId ?? null, evidence: result.best?.evidence.map((e) => e.text) ?? [] });
     }
     linkedByHandle.clear();
+    linked.clear();
     for (const identity of set.identities) {
       const d = decisions.get(identity.id);
+      if (d?.decision === 'auto' && d.contactId) linked.set(identity.id, d.contactId);
       const handle = normalizeHandle(identity.handle);
       if (d?.decision === 'auto' && d.contactId && handle && identity.channel !== 'email') linkedByHandle.set(handle, (linkedByHandle.get(handle) ?? new Set()).add(d.contactId));
     }
@@ -80,7 +113,7 @@ export function evaluate(set: GeneratedSet): Metrics {
     if (truth) {
       linkable++;
       const own = byId.get(truth);
-      const alone = own ? decide([scorePair({ ...identity, sameHandleContactIds: [...(linkedByHandle.get(normalizeHandle(identity.handle) ?? '') ?? [])] }, own, shared)]).decision : 'none';
+      const alone = own ? decide([scorePair({ ...identity, sameHandleContactIds: [...(linkedByHandle.get(normalizeHandle(identity.handle) ?? '') ?? [])], crossListed: crossListedOf(identity) }, own, shared)]).decision : 'none';
       if (alone === 'auto') ceiling.auto++;
       if (alone !== 'none') ceiling.suggested++;
     }

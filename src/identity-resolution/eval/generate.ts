@@ -3,9 +3,40 @@
  * across channels (email, WhatsApp, X, Instagram, Mastodon), some of them CRM contacts. It mixes in what
  * makes matching hard: typos, nicknames, accents written or dropped, family members sharing one email,
  * role addresses (info@, support@), namesakes in other cities, missing fields, people who are no contact.
+ * Identities also carry what real social CRM data holds beyond the profile (rates in RATES, justified in
+ * docs/IDENTITY.md): private messages to the brand stating an email, phone or order number, bios that
+ * list the person's other accounts, email signatures with social handles; and their hard cases: details
+ * of someone else stated with or without a telling word, a relative's account in a bio, role addresses.
  * Deterministic for a seed; pure.
  */
-import type { ContactFacts, IdentityFacts } from '../model.ts';
+import type { ContactFacts, IdentityFacts, IdentityMessage } from '../model.ts';
+
+/**
+ * Rates of the evidence beyond the profile. Assumptions, not measurements: each is documented with its
+ * justification in docs/IDENTITY.md ("Generated evaluation data").
+ */
+export const RATES = {
+  /** Contacts that are shop customers with a customer number and order numbers on record. */
+  customerWithOrders: 0.6,
+  /** Social identities (X, Instagram, Mastodon) with a private support conversation stating their email, phone or order number. */
+  supportDm: 0.3,
+  /** WhatsApp identities whose chat states an email or order number. */
+  whatsappStatesDetail: 0.25,
+  /** Social identities stating their email or order number in a public reply. */
+  publicStatement: 0.05,
+  /** Email identities whose messages name an order or customer number (when the person has one). */
+  emailMentionsOrder: 0.35,
+  /** Social bios listing another of the person's accounts with its network ("also @ana_berg on Insta"). */
+  bioCrossListing: 0.2,
+  /** Email identities whose signature lists the person's X or Instagram handle (when they have one). */
+  emailSignatureHandles: 0.25,
+  /** Hard case: social identities stating someone else's email or order number (a relative's, a colleague's). */
+  quotesSomeoneElse: 0.03,
+  /** Of those, the share that says whose it is ("my husband's order") in words the parser knows. */
+  quoteWithCue: 0.6,
+  /** Hard case: social bios naming a relative's account with its network ("my sister @lena_berg on insta"). */
+  bioRelativeAccount: 0.03,
+} as const;
 
 /** A small fast seeded PRNG (mulberry32). */
 export function rng(seed: number): () => number {
@@ -82,6 +113,10 @@ export function generate(options: GenerateOptions = {}): GeneratedSet {
   const seenIdentities = new Set<string>();
 
   const namesakePool: { given: [string, string | null]; family: string }[] = [];
+  /** Earlier people's details, for the hard cases that state someone else's. */
+  const others: { family: string; email: string; orders: string[]; handle: string }[] = [];
+  let orderSeq = 1000000;
+  const day = () => `2026-${String(1 + Math.floor(random() * 11)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
 
   for (let p = 0; p < people; p++) {
     // Namesakes: one in ten people reuses an earlier person's full name, usually in another city.
@@ -102,6 +137,7 @@ export function generate(options: GenerateOptions = {}): GeneratedSet {
     usedHandles.add(handle);
     const isContact = chance(0.8);
     const contactId = `c${p}`;
+    const orders = isContact && chance(RATES.customerWithOrders) ? [`K-${200000 + p}`, ...Array.from({ length: 1 + Math.floor(random() * 3) }, () => `#${orderSeq++}`)] : [];
 
     if (isContact) {
       const listedHandles: { channel: string | null; handle: string }[] = [];
@@ -132,6 +168,7 @@ export function generate(options: GenerateOptions = {}): GeneratedSet {
         urls: [],
         keywords: company ? [company] : [],
         accountDomains: companyDomain ? [companyDomain] : [],
+        orderIds: orders,
       });
     }
 
@@ -155,35 +192,85 @@ export function generate(options: GenerateOptions = {}): GeneratedSet {
     };
     const location = () => (chance(0.55) ? pick([city, `${city}, ${country}`, ascii(city)]) : null);
 
+    // Which networks this person is on and under which handle, decided first so bios and signatures can list them.
+    const accounts = (['x', 'instagram', 'mastodon'] as const)
+      .filter((channel) => chance(channel === 'x' ? 0.55 : channel === 'instagram' ? 0.4 : 0.15))
+      .map((channel) => ({ channel, handle: chance(0.75) ? handle : `${slug(given[0])}${Math.floor(random() * 1000)}` }));
+    const ownOrder = () => (orders.length > 0 ? pick(orders) : null);
+    const someoneElse = () => {
+      const relative = others.find((o) => o.family === family && o.email !== personal);
+      return relative && chance(0.6) ? relative : others.length > 0 ? pick(others) : null;
+    };
+    /** A support conversation: what people write when an agent asks "DM us your email or order number". */
+    const supportMessage = (isPrivate: boolean): IdentityMessage | null => {
+      const roll = random();
+      const order = ownOrder();
+      if (roll < 0.3 && order) return { text: pick([`Order ${order} still hasn't arrived`, `Hi, it's about order ${order}`, `Bestellung ${order} ist noch nicht da`, `My customer number is ${order}`]), private: isPrivate, at: day() };
+      if (roll < 0.45 && phone) return { text: pick([`You can call me on ${phone}`, `My number is ${phone.replace('+49 ', '0')}`]), private: isPrivate, at: day() };
+      const familyAddress = families.find((f) => f.contactIds.includes(contactId))?.email;
+      const email = familyAddress && chance(0.1) ? familyAddress : work && chance(0.2) ? work : personal;
+      return { text: pick([`Hi, my email is ${email}`, `The account is under ${email}`, `Sure: ${email}`, `Meine E-Mail: ${email}`]), private: isPrivate, at: day() };
+    };
+    /** Hard case: a detail of someone else, with a telling word ("my husband's order") or without. */
+    const quotedMessage = (): IdentityMessage | null => {
+      const other = someoneElse();
+      if (!other) return null;
+      const order = other.orders.length > 0 && chance(0.5) ? pick(other.orders) : null;
+      const withCue = chance(RATES.quoteWithCue);
+      const text = order
+        ? withCue ? `Asking for my husband, his order ${order} is late` : `What about ${order}? It's late`
+        : withCue ? `Please write to my colleague at ${other.email}` : `Can you check ${other.email}?`;
+      return { text, private: chance(0.7), at: day() };
+    };
+
     // Email: most people write from their own address, some from a shared family or a role address.
     if (chance(0.55)) {
-      const family = families.find((f) => f.contactIds.includes(contactId));
-      const from = family && chance(0.3) ? family.email : work && chance(0.3) ? work : companyDomain && chance(0.05) ? `support@${companyDomain}` : personal;
-      addIdentity({ channel: 'email', externalId: from, handle: from, displayName: displayName(), profileUrl: null, bio: null, location: null, language: null });
+      const familyOf = families.find((f) => f.contactIds.includes(contactId));
+      const from = familyOf && chance(0.3) ? familyOf.email : work && chance(0.3) ? work : companyDomain && chance(0.05) ? `support@${companyDomain}` : personal;
+      const messages: IdentityMessage[] = [];
+      const order = ownOrder();
+      if (order && chance(RATES.emailMentionsOrder)) messages.push({ text: `Re: order ${order}\nHello, the parcel has not arrived yet.`, private: true, at: day() });
+      const social = accounts.filter((a) => a.channel !== 'mastodon');
+      if (social.length > 0 && chance(RATES.emailSignatureHandles)) {
+        const signature = social.map((a) => (a.channel === 'x' ? `Twitter: @${a.handle}` : `IG: @${a.handle}`)).join(' | ');
+        messages.push({ text: `Thanks!\n--\n${fullName}${phone && chance(0.3) ? ` | Tel. ${phone}` : ''} | ${signature}`, private: true, at: day() });
+      }
+      addIdentity({ channel: 'email', externalId: from, handle: from, displayName: displayName(), profileUrl: null, bio: null, location: null, language: null, messages });
     }
     if (phone && chance(0.5)) {
-      addIdentity({ channel: 'whatsapp', externalId: phone.replace(/\D/g, ''), handle: phone.replace(/ /g, ''), displayName: chance(0.3) ? given[0] : displayName(), profileUrl: null, bio: null, location: null, language: null });
+      const message = chance(RATES.whatsappStatesDetail) ? supportMessage(true) : null;
+      addIdentity({ channel: 'whatsapp', externalId: phone.replace(/\D/g, ''), handle: phone.replace(/ /g, ''), displayName: chance(0.3) ? given[0] : displayName(), profileUrl: null, bio: null, location: null, language: null, messages: message ? [message] : [] });
     }
-    const bio = () => {
+    const bio = (self: { channel: string; handle: string }) => {
       const parts = [pick(HOBBIES)];
       if (company && chance(0.5)) parts.push(`${pick(['Working at', 'Designer @', 'Engineer at', 'Founder of'])} ${company}`);
       if (companyDomain && chance(0.3)) parts.push(companyDomain);
-      return chance(0.8) ? parts.join(' · ') : null;
+      const elsewhere = accounts.filter((a) => a.channel !== self.channel);
+      const listed = elsewhere.length > 0 && chance(RATES.bioCrossListing) ? pick(elsewhere) : null;
+      if (listed) parts.push(pick([`also @${listed.handle} on ${listed.channel === 'instagram' ? 'Insta' : listed.channel === 'x' ? 'Twitter' : 'Mastodon'}`, `${listed.channel === 'instagram' ? 'IG' : listed.channel === 'x' ? 'X' : 'Mastodon'}: @${listed.handle}`]));
+      const relative = chance(RATES.bioRelativeAccount) ? someoneElse() : null;
+      if (relative) parts.push(`my sister @${relative.handle} on insta`);
+      return chance(0.8) || listed || relative ? parts.join(' · ') : null;
     };
-    for (const channel of ['x', 'instagram', 'mastodon'] as const) {
-      if (!chance(channel === 'x' ? 0.55 : channel === 'instagram' ? 0.4 : 0.15)) continue;
-      const h = chance(0.75) ? handle : `${slug(given[0])}${Math.floor(random() * 1000)}`;
+    for (const account of accounts) {
+      const { channel, handle: h } = account;
+      const messages: IdentityMessage[] = [];
+      if (chance(RATES.supportDm)) messages.push(...[supportMessage(true)].filter((m): m is IdentityMessage => m !== null));
+      if (chance(RATES.publicStatement)) messages.push(...[supportMessage(false)].filter((m): m is IdentityMessage => m !== null));
+      if (chance(RATES.quotesSomeoneElse)) messages.push(...[quotedMessage()].filter((m): m is IdentityMessage => m !== null));
       addIdentity({
         channel,
         externalId: `${channel}-${identitySeq}`,
         handle: channel === 'x' ? `@${h}` : h,
         displayName: displayName(),
         profileUrl: channel === 'x' ? `https://x.com/${h}` : channel === 'instagram' ? `https://instagram.com/${h}` : null,
-        bio: bio(),
+        bio: bio(account),
         location: location(),
         language: chance(0.6) ? language : null,
+        messages,
       });
     }
+    others.push({ family, email: personal, orders, handle });
   }
   return { contacts, identities, truth };
 }

@@ -5,6 +5,7 @@
  * with the truth. Measures the SQL blocking and the service, not only the pure model.
  * Usage: node bin/run-ts.js scripts/eval-identity-store.ts [--people N] [--seed N]
  */
+import { sql } from 'kysely';
 import { systemActor } from '../src/auth/actor.ts';
 import { generate } from '../src/identity-resolution/eval/generate.ts';
 import { resolveAll } from '../src/identity-resolution/resolution.service.ts';
@@ -34,7 +35,11 @@ try {
       }
       accountId = accounts.get(company) ?? null;
     }
-    const custom = c.handles.length > 0 ? { handles: c.handles.map((h) => `${h.channel}:${h.handle}`).join(';') } : {};
+    const orders = c.orderIds ?? [];
+    const custom = {
+      ...(c.handles.length > 0 ? { handles: c.handles.map((h) => `${h.channel}:${h.handle}`).join(';') } : {}),
+      ...(orders[0] ? { customer_number: orders[0], orders: orders.slice(1).join(';') } : {}),
+    };
     const row = await store.db
       .insertInto('contacts')
       .values({ workspace_id: workspace.id, name: c.name, emails: c.emails.map((e) => e.toLowerCase()), phones: c.phones, city: c.city, country: c.country, languages: c.languages, account_id: accountId, custom: JSON.stringify(custom), consent: '{}' })
@@ -51,6 +56,23 @@ try {
       .executeTakeFirstOrThrow();
     identityIds.set(i.id, row.id);
   }
+  // The identities' messages as inbound posts: private ones as direct messages (emails for the email channel).
+  const posts = set.identities.flatMap((i) =>
+    (i.messages ?? []).map((m, n) => ({
+      workspace_id: workspace.id,
+      channel: i.channel,
+      external_id: `${i.id}-m${n}`,
+      author_identity_id: identityIds.get(i.id) ?? null,
+      kind: i.channel === 'email' ? ('email' as const) : m.private ? ('direct' as const) : ('reply' as const),
+      direction: 'in' as const,
+      visibility: m.private ? ('private' as const) : ('public' as const),
+      text: m.text,
+      posted_at: m.at ?? '2026-11-01',
+    })),
+  );
+  for (let n = 0; n < posts.length; n += 500) await store.db.insertInto('posts').values(posts.slice(n, n + 500)).execute();
+  // Statistics as a live store has them (autovacuum, the embedded store's refresh), so the planner picks the blocking index.
+  await sql`analyze`.execute(store.db);
   const started = performance.now();
   const actor = systemActor(workspace.id);
   await resolveAll(store.db, actor);
@@ -74,7 +96,7 @@ try {
     }
   }
   const pct = (a: number, b: number) => `${((b === 0 ? 1 : a / b) * 100).toFixed(2)}%`;
-  console.log(`through the store (PGlite), seed ${seed}, ${people} people: ${set.identities.length} identities, ${linkable} linkable, ${set.contacts.length} contacts`);
+  console.log(`through the store (PGlite), seed ${seed}, ${people} people: ${set.identities.length} identities, ${linkable} linkable, ${set.contacts.length} contacts, ${posts.length} messages`);
   console.log(`auto ${auto}: precision ${pct(autoCorrect, auto)}, recall ${pct(autoCorrect, linkable)}; suggested ${suggested}: precision ${pct(suggestedCorrect, suggested)}; recall with review ${pct(autoCorrect + suggestedCorrect, linkable)}`);
   console.log(`first resolve-all pass: ${(first / 1000).toFixed(1)} s (${Math.round(set.identities.length / (first / 1000))} identities/s)`);
 } finally {

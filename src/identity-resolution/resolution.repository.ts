@@ -1,35 +1,28 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { exactTimestamp } from '../platform/db/keyset.ts';
-import { containsPattern } from '../platform/db/like.ts';
 import type { ContactRow, Database, IdentityRow, Updateable, SocialIdentitiesTable } from '../platform/db/schema.ts';
 import type { Cursor } from '../platform/pagination.ts';
 
-const ACCENTS_FROM = 'áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűųýÿźżž';
-const ACCENTS_TO = 'aaaaaaaaacccdeeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuuyyzzz';
-
-/** A contact's name folded in SQL the way nameTokens folds it in TypeScript (accents, ae/oe/ue, ß). */
-const foldedName = sql<string>`replace(replace(replace(replace(translate(lower(contacts.name), ${ACCENTS_FROM}, ${ACCENTS_TO}), 'ß', 'ss'), 'ae', 'a'), 'oe', 'o'), 'ue', 'u')`;
-
-/** Blocking keys of a batch of identities, merged: any contact matching one of them is a candidate. */
+/**
+ * Blocking keys of a batch of identities, merged, prefixed by kind as townhall_contact_keys indexes them
+ * (migration 0006): `n:` folded name token, `e:` email, `p:` phone key, `l:` a handle, URL or order number
+ * listed in the contact's custom fields. Any contact holding one of them is a candidate.
+ */
 export interface CandidateKeys {
-  emails: string[];
-  phones: string[];
-  /** Handles and normalised profile URLs, looked up in the contact's custom fields. */
-  listed: string[];
-  names: string[];
-  /** Contacts named directly (linked on another network, met in the same threads). */
+  keys: string[];
+  /** Contacts named directly (linked on another network, met in the same threads, cross-listed). */
   ids: string[];
 }
 
 export type CandidateContactRow = ContactRow & { account_name: string | null; account_domains: string[] | null };
 
+/** The indexed blocking keys of a contact row (GIN index contacts_blocking_keys_idx). */
+const contactKeys = sql<string[]>`townhall_contact_keys(contacts.name, contacts.emails, contacts.phones, contacts.custom)`;
+
 /** Contacts (not merged away) matching any blocking key, with their account's name and domains. */
 export async function findCandidateContacts(db: Kysely<Database>, workspaceId: string, keys: CandidateKeys, limit: number): Promise<CandidateContactRow[]> {
   const conditions: ReturnType<typeof sql<SqlBool>>[] = [];
-  if (keys.emails.length > 0) conditions.push(sql<SqlBool>`exists (select 1 from unnest(contacts.emails) as e(v) where lower(e.v) = any(${keys.emails}::text[]))`);
-  if (keys.phones.length > 0) conditions.push(sql<SqlBool>`exists (select 1 from unnest(contacts.phones) as p(v) where right(regexp_replace(p.v, '[^0-9]', '', 'g'), 9) = any(${keys.phones}::text[]))`);
-  for (const value of keys.listed) conditions.push(sql<SqlBool>`contacts.custom::text ilike ${containsPattern(value)}`);
-  for (const name of keys.names) conditions.push(sql<SqlBool>`${foldedName} like ${containsPattern(name)}`);
+  if (keys.keys.length > 0) conditions.push(sql<SqlBool>`${contactKeys} && ${keys.keys}::text[]`);
   if (keys.ids.length > 0) conditions.push(sql<SqlBool>`contacts.id = any(${keys.ids}::uuid[])`);
   if (conditions.length === 0) return [];
   return db
@@ -49,9 +42,11 @@ export async function findCandidateContacts(db: Kysely<Database>, workspaceId: s
 export async function countContactsByEmail(db: Kysely<Database>, workspaceId: string, emails: string[]): Promise<Map<string, number>> {
   if (emails.length === 0) return new Map();
   const rows = await sql<{ email: string; n: number }>`
-    select lower(e.v) as email, count(distinct c.id)::int as n
-    from contacts c, unnest(c.emails) as e(v)
-    where c.workspace_id = ${workspaceId} and c.merged_into_id is null and lower(e.v) = any(${emails}::text[])
+    select lower(e.v) as email, count(distinct contacts.id)::int as n
+    from contacts, unnest(contacts.emails) as e(v)
+    where contacts.workspace_id = ${workspaceId} and contacts.merged_into_id is null
+      and ${contactKeys} && ${emails.map((e) => `e:${e}`)}::text[]
+      and lower(e.v) = any(${emails}::text[])
     group by lower(e.v)`.execute(db);
   return new Map(rows.rows.map((r) => [r.email, Number(r.n)]));
 }
@@ -62,7 +57,9 @@ export async function countContactsByPhone(db: Kysely<Database>, workspaceId: st
   const rows = await sql<{ key: string; n: number }>`
     select right(regexp_replace(p.v, '[^0-9]', '', 'g'), 9) as key, count(distinct c.id)::int as n
     from contacts c, unnest(c.phones) as p(v)
-    where c.workspace_id = ${workspaceId} and c.merged_into_id is null and right(regexp_replace(p.v, '[^0-9]', '', 'g'), 9) = any(${phoneKeys}::text[])
+    where c.workspace_id = ${workspaceId} and c.merged_into_id is null
+      and townhall_contact_keys(c.name, c.emails, c.phones, c.custom) && ${phoneKeys.map((k) => `p:${k}`)}::text[]
+      and right(regexp_replace(p.v, '[^0-9]', '', 'g'), 9) = any(${phoneKeys}::text[])
     group by 1`.execute(db);
   return new Map(rows.rows.map((r) => [r.key, Number(r.n)]));
 }
@@ -160,4 +157,72 @@ export async function unlinkedContacts(db: Kysely<Database>, workspaceId: string
     .where('target_id', 'in', identityIds)
     .execute();
   return rows.flatMap((r) => (r.target_id && r.contact_id ? [{ identity_id: r.target_id, contact_id: r.contact_id }] : []));
+}
+
+/** An identity's recent inbound messages that may state a detail (an @, a run of digits, a network name): 20 newest per identity. */
+export async function identityMessages(db: Kysely<Database>, workspaceId: string, identityIds: string[]): Promise<{ identity_id: string; text: string; private: boolean; posted_at: Date }[]> {
+  if (identityIds.length === 0) return [];
+  const rows = await sql<{ identity_id: string; text: string; private: boolean; posted_at: Date }>`
+    select identity_id, text, private, posted_at from (
+      select p.author_identity_id as identity_id, p.text, p.visibility = 'private' as private, p.posted_at,
+        row_number() over (partition by p.author_identity_id order by p.posted_at desc, p.id desc) as n
+      from posts p
+      where p.workspace_id = ${workspaceId} and p.author_identity_id = any(${identityIds}::uuid[]) and p.direction = 'in' and p.deleted_at is null
+        and (strpos(p.text, '@') > 0 or p.text ~ '[0-9]{4}' or p.text ~* '(insta|twitter|x\.com|ig:|mastodon|tiktok|bsky)')
+    ) recent
+    where n <= 20`.execute(db);
+  return rows.rows;
+}
+
+/** An account an identity names as its own (bio, email signature, message). */
+export interface AccountClaim {
+  channel: string;
+  handle: string;
+  source: string;
+  statedAt: string | null;
+}
+
+/** Replaces the accounts these identities claim as their own. */
+export async function replaceAccountClaims(db: Kysely<Database>, workspaceId: string, claims: Map<string, AccountClaim[]>): Promise<void> {
+  const ids = [...claims.keys()];
+  if (ids.length === 0) return;
+  await sql`delete from identity_account_claims where workspace_id = ${workspaceId} and identity_id = any(${ids}::uuid[])`.execute(db);
+  const rows = [...claims].flatMap(([identityId, list]) => list.map((c) => ({ identityId, ...c })));
+  if (rows.length === 0) return;
+  await sql`
+    insert into identity_account_claims (workspace_id, identity_id, channel, handle, source, stated_at)
+    select ${workspaceId}::uuid, r.identity_id, r.channel, r.handle, r.source, r.stated_at
+    from unnest(${rows.map((r) => r.identityId)}::uuid[], ${rows.map((r) => r.channel)}::text[], ${rows.map((r) => r.handle)}::text[], ${rows.map((r) => r.source)}::text[], ${rows.map((r) => r.statedAt)}::timestamptz[])
+      as r(identity_id, channel, handle, source, stated_at)
+    on conflict do nothing`.execute(db);
+}
+
+/** Linked identities (auto or manual) that claim one of these accounts as their own, with their contact. */
+export async function linkedClaimsOf(db: Kysely<Database>, workspaceId: string, accounts: { channel: string; handle: string }[]): Promise<{ channel: string; handle: string; identity_id: string; contact_id: string; lister_channel: string; lister_handle: string | null; source: string }[]> {
+  if (accounts.length === 0) return [];
+  const rows = await sql<{ channel: string; handle: string; identity_id: string; contact_id: string; lister_channel: string; lister_handle: string | null; source: string }>`
+    select c.channel, c.handle, c.identity_id, si.contact_id, si.channel as lister_channel, si.handle as lister_handle, c.source
+    from identity_account_claims c
+    join social_identities si on si.id = c.identity_id and si.contact_id is not null and si.link_status in ('auto', 'manual')
+    where c.workspace_id = ${workspaceId}
+      and (c.channel, c.handle) in (select * from unnest(${accounts.map((a) => a.channel)}::text[], ${accounts.map((a) => a.handle)}::text[]))`.execute(db);
+  return rows.rows;
+}
+
+/** Identities not linked by anyone yet (no link or a suggestion) that hold one of these handles or claim one of these accounts. */
+export async function unlinkedRelatedTo(db: Kysely<Database>, workspaceId: string, handles: string[], accounts: { channel: string; handle: string }[], excludeIds: string[]): Promise<IdentityRow[]> {
+  if (handles.length === 0 && accounts.length === 0) return [];
+  return db
+    .selectFrom('social_identities')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('link_status', 'is', null), eb('link_status', '=', 'suggested')]))
+    .where(
+      sql<SqlBool>`(lower(regexp_replace(handle, '^@', '')) = any(${handles}::text[])
+        or id in (select identity_id from identity_account_claims where workspace_id = ${workspaceId}
+          and (channel, handle) in (select * from unnest(${accounts.map((a) => a.channel)}::text[], ${accounts.map((a) => a.handle)}::text[]))))`,
+    )
+    .where(sql<SqlBool>`not (id = any(${excludeIds}::uuid[]))`)
+    .limit(500)
+    .execute();
 }

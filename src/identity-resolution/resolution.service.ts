@@ -11,8 +11,8 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import { findContact } from '../customers/contacts.repository.ts';
 import type { Database, IdentityRow } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
-import { contactKeys, identityKeys } from './blocking.ts';
-import { AUTO_THRESHOLD, listedOnContact, resolveIdentity, SUGGEST_THRESHOLD, type ContactFacts, type Evidence, type IdentityFacts, type Resolution } from './model.ts';
+import { contactKeys, identityKeys, type BlockingKeys } from './blocking.ts';
+import { AUTO_THRESHOLD, listedOnContact, resolveIdentity, statedDetails, SUGGEST_THRESHOLD, type ContactFacts, type Evidence, type IdentityFacts, type IdentityMessage, type Resolution } from './model.ts';
 import {
   coOccurringContacts,
   contactNames,
@@ -21,10 +21,15 @@ import {
   findCandidateContacts,
   findIdentitiesByIds,
   findUnresolved,
+  identityMessages,
+  linkedClaimsOf,
   linkedIdentitiesByHandle,
   nextIdentitiesToResolve,
+  replaceAccountClaims,
   unlinkedContacts,
+  unlinkedRelatedTo,
   writeResolution,
+  type AccountClaim,
   type CandidateContactRow,
 } from './resolution.repository.ts';
 import { normalizeHandle, normalizeUrl } from './text.ts';
@@ -66,7 +71,7 @@ export function suggestedContactOf(identity: IdentityRow): string | null {
   return item && typeof item['contactId'] === 'string' ? item['contactId'] : null;
 }
 
-function factsOf(row: IdentityRow): IdentityFacts {
+function factsOf(row: IdentityRow, messages: IdentityMessage[]): IdentityFacts {
   return {
     id: row.id,
     channel: row.channel,
@@ -77,6 +82,7 @@ function factsOf(row: IdentityRow): IdentityFacts {
     bio: row.bio,
     location: row.location,
     language: row.language,
+    messages,
   };
 }
 
@@ -95,37 +101,77 @@ function contactFactsOf(row: CandidateContactRow): ContactFacts {
     urls: listed.urls,
     keywords: [...listed.keywords, ...(row.account_name ? [row.account_name] : [])],
     accountDomains: row.account_domains ?? [],
+    orderIds: listed.orderIds,
   };
 }
 
+/** The accounts an identity names as its own, as stored for the reverse lookup. */
+function claimsOf(facts: IdentityFacts): AccountClaim[] {
+  return statedDetails(facts)
+    .filter((d) => d.kind === 'handle' && d.channel !== null && !(d.channel === facts.channel && d.value === normalizeHandle(facts.handle)))
+    .map((d) => ({ channel: d.channel ?? '', handle: d.value, source: d.source === 'bio' ? 'bio' : facts.channel === 'email' ? 'email signature' : d.source === 'dm' ? 'private message' : 'public post', statedAt: d.at }));
+}
+
+/** The prefixed keys (see CandidateKeys) an identity is looked up by. */
+function prefixedKeys(keys: BlockingKeys, profileUrl: string | null): string[] {
+  return [
+    ...keys.names.map((n) => `n:${n}`),
+    ...keys.emails.map((e) => `e:${e}`),
+    ...keys.phones.map((p) => `p:${p}`),
+    ...keys.handles.filter((h) => h.length >= 3).map((h) => `l:${h}`),
+    ...keys.orders.map((o) => `l:${o}`),
+    ...(profileUrl ? [`l:${profileUrl}`] : []),
+  ];
+}
+
+interface ScoredBatch {
+  results: Map<string, Resolution>;
+  facts: Map<string, IdentityFacts>;
+}
+
 /** Scores a batch of identities: one round of candidate queries for the whole batch, then the pure model per identity. */
-export async function scoreIdentities(db: Kysely<Database>, workspaceId: string, identities: IdentityRow[]): Promise<Map<string, Resolution>> {
+async function scoreBatch(db: Kysely<Database>, workspaceId: string, identities: IdentityRow[]): Promise<ScoredBatch> {
   const results = new Map<string, Resolution>();
-  if (identities.length === 0) return results;
-  const facts = identities.map(factsOf);
+  const byId = new Map<string, IdentityFacts>();
+  if (identities.length === 0) return { results, facts: byId };
+  const messages = await identityMessages(db, workspaceId, identities.map((i) => i.id));
+  const facts = identities.map((row) =>
+    factsOf(
+      row,
+      messages.filter((m) => m.identity_id === row.id).map((m) => ({ text: m.text, private: m.private, at: new Date(m.posted_at).toISOString() })),
+    ),
+  );
+  for (const f of facts) byId.set(f.id, f);
   const keys = facts.map(identityKeys);
+  const claims = new Map(facts.map((f) => [f.id, claimsOf(f)]));
   const handles = [...new Set(keys.flatMap((k) => k.handles))];
 
   const sameHandle = await linkedIdentitiesByHandle(db, workspaceId, handles);
+  const ownAccounts = facts.flatMap((f) => {
+    const handle = normalizeHandle(f.handle);
+    return handle && f.channel !== 'email' ? [{ channel: f.channel, handle }] : [];
+  });
+  const listedBy = await linkedClaimsOf(db, workspaceId, ownAccounts);
   const coOccurring = await coOccurringContacts(db, workspaceId, identities.map((i) => i.id));
   const unlinked = await unlinkedContacts(db, workspaceId, identities.map((i) => i.id));
   for (const f of facts) {
     const handle = normalizeHandle(f.handle);
     f.sameHandleContactIds = handle && f.channel !== 'email' ? [...new Set(sameHandle.filter((r) => r.handle === handle && r.id !== f.id && r.channel !== f.channel).map((r) => r.contact_id))] : [];
     f.coOccurringContacts = Object.fromEntries(coOccurring.filter((r) => r.identity_id === f.id).map((r) => [r.contact_id, r.threads]));
+    // Accounts this identity lists as its own that are linked, and linked identities that list this one.
+    const forward = (claims.get(f.id) ?? []).flatMap((c) =>
+      sameHandle.filter((r) => r.channel === c.channel && r.handle === c.handle && r.id !== f.id).map((r) => ({ contactId: r.contact_id, text: `lists ${c.channel}:@${c.handle} as its own (${c.source}${c.statedAt ? ` on ${c.statedAt.slice(0, 10)}` : ''}), an account linked to this contact` })),
+    );
+    const reverse = handle
+      ? listedBy.filter((r) => r.channel === f.channel && r.handle === handle && r.identity_id !== f.id).map((r) => ({ contactId: r.contact_id, text: `listed as its own account in the ${r.source} of the ${r.lister_channel} identity ${r.lister_handle ?? r.identity_id}, linked to this contact` }))
+      : [];
+    f.crossListed = [...forward, ...reverse];
   }
-  const profileUrls = facts.map((f) => normalizeUrl(f.profileUrl)).filter((u): u is string => u !== null);
-  const extraIds = [...new Set(facts.flatMap((f) => [...(f.sameHandleContactIds ?? []), ...Object.keys(f.coOccurringContacts ?? {})]))];
+  const extraIds = [...new Set(facts.flatMap((f) => [...(f.sameHandleContactIds ?? []), ...Object.keys(f.coOccurringContacts ?? {}), ...(f.crossListed ?? []).map((c) => c.contactId)]))];
   const rows = await findCandidateContacts(
     db,
     workspaceId,
-    {
-      emails: [...new Set(keys.flatMap((k) => k.emails))],
-      phones: [...new Set(keys.flatMap((k) => k.phones))],
-      listed: [...new Set([...handles.filter((h) => h.length >= 3), ...profileUrls])],
-      names: [...new Set(keys.flatMap((k) => k.names))],
-      ids: extraIds,
-    },
+    { keys: [...new Set(facts.flatMap((f, i) => (keys[i] ? prefixedKeys(keys[i], normalizeUrl(f.profileUrl)) : [])))], ids: extraIds },
     CANDIDATES_PER_IDENTITY * identities.length,
   );
   const contacts = rows.map(contactFactsOf);
@@ -139,17 +185,25 @@ export async function scoreIdentities(db: Kysely<Database>, workspaceId: string,
     const identity = identities[i];
     if (!k || !identity) return;
     const url = normalizeUrl(f.profileUrl);
-    const extra = new Set([...(f.sameHandleContactIds ?? []), ...Object.keys(f.coOccurringContacts ?? {})]);
+    const extra = new Set([...(f.sameHandleContactIds ?? []), ...Object.keys(f.coOccurringContacts ?? {}), ...(f.crossListed ?? []).map((c) => c.contactId)]);
     const overlaps = (a: string[], b: string[]) => a.some((x) => b.includes(x));
     const candidates = indexed
-      .filter(({ contact, keys: ck, urls }) => extra.has(contact.id) || overlaps(k.emails, ck.emails) || overlaps(k.phones, ck.phones) || overlaps(k.handles, ck.handles) || overlaps(k.names, ck.names) || (url !== null && urls.has(url)))
+      .filter(
+        ({ contact, keys: ck, urls }) =>
+          extra.has(contact.id) || overlaps(k.emails, ck.emails) || overlaps(k.phones, ck.phones) || overlaps(k.handles, ck.handles) || overlaps(k.orders, ck.orders) || overlaps(k.names, ck.names) || (url !== null && urls.has(url)),
+      )
       .slice(0, CANDIDATES_PER_IDENTITY)
       .map(({ contact }) => contact);
     // A reviewer's rejection and a person's unlink both mean: not this contact.
     const rejected = new Set([...rejectedOf(identity).map((r) => r.contactId), ...unlinked.filter((u) => u.identity_id === identity.id).map((u) => u.contact_id)]);
     results.set(identity.id, resolveIdentity(f, candidates, shared, rejected));
   });
-  return results;
+  return { results, facts: byId };
+}
+
+/** Scores a batch of identities without recording anything. */
+export async function scoreIdentities(db: Kysely<Database>, workspaceId: string, identities: IdentityRow[]): Promise<Map<string, Resolution>> {
+  return (await scoreBatch(db, workspaceId, identities)).results;
 }
 
 /** What a resolution writes on the identity. */
@@ -175,12 +229,15 @@ export interface ResolveSummary {
 }
 
 /** Resolves the given identities and records the outcomes; manual links are skipped. */
-export async function resolveAndRecord(db: Kysely<Database>, actor: Actor, identities: IdentityRow[]): Promise<{ summary: ResolveSummary; rows: Map<string, IdentityRow> }> {
+export async function resolveAndRecord(db: Kysely<Database>, actor: Actor, identities: IdentityRow[]): Promise<{ summary: ResolveSummary; rows: Map<string, IdentityRow>; newlyLinked: IdentityFacts[] }> {
   const eligible = identities.filter((i) => i.link_status !== 'manual');
-  const resolutions = await scoreIdentities(db, actor.workspaceId, eligible);
+  const { results: resolutions, facts } = await scoreBatch(db, actor.workspaceId, eligible);
+  // The accounts each identity names as its own, for identities that arrive later (reverse lookup).
+  await replaceAccountClaims(db, actor.workspaceId, new Map([...facts].map(([id, f]) => [id, claimsOf(f)])));
   const names = await contactNames(db, actor.workspaceId, [...new Set([...resolutions.values()].flatMap((r) => (r.best ? [r.best.contactId] : [])))]);
   const summary: ResolveSummary = { processed: eligible.length, auto: 0, suggested: 0, unlinked: 0, changed: 0 };
   const rows = new Map<string, IdentityRow>();
+  const newlyLinked: IdentityFacts[] = [];
   for (const identity of eligible) {
     const resolution = resolutions.get(identity.id);
     if (!resolution) continue;
@@ -200,6 +257,8 @@ export async function resolveAndRecord(db: Kysely<Database>, actor: Actor, ident
     rows.set(identity.id, written);
     if (identity.contact_id !== next.contact_id || identity.link_status !== next.link_status) {
       summary.changed++;
+      const f = facts.get(identity.id);
+      if (next.link_status === 'auto' && f) newlyLinked.push(f);
       await recordAudit(db, actor, {
         action: 'identity.resolved',
         targetType: 'identity',
@@ -215,7 +274,7 @@ export async function resolveAndRecord(db: Kysely<Database>, actor: Actor, ident
       });
     }
   }
-  return { summary, rows };
+  return { summary, rows, newlyLinked };
 }
 
 /** Resolves one identity now (POST /identities/:id/resolve); a manual link stays as it is. */
@@ -251,12 +310,32 @@ async function resolveNewIdentitiesUnguarded(db: Kysely<Database>, actor: Actor,
   const fresh = await findUnresolved(db, actor.workspaceId, ids);
   if (fresh.length === 0) return null;
   const total: ResolveSummary = { processed: 0, auto: 0, suggested: 0, unlinked: 0, changed: 0 };
-  // Chunks keep the OR-ed blocking conditions of one candidate query small.
-  for (let i = 0; i < fresh.length; i += PIPELINE_CHUNK) {
-    const { summary } = await resolveAndRecord(db, actor, fresh.slice(i, i + PIPELINE_CHUNK));
-    for (const key of Object.keys(total) as (keyof ResolveSummary)[]) total[key] += summary[key];
-  }
+  const linked: IdentityFacts[] = [];
+  const resolveChunks = async (rows: IdentityRow[]) => {
+    // Chunks keep the candidate query of one round small.
+    for (let i = 0; i < rows.length; i += PIPELINE_CHUNK) {
+      const { summary, newlyLinked } = await resolveAndRecord(db, actor, rows.slice(i, i + PIPELINE_CHUNK));
+      for (const key of Object.keys(total) as (keyof ResolveSummary)[]) total[key] += summary[key];
+      linked.push(...newlyLinked);
+    }
+  };
+  await resolveChunks(fresh);
+  // Transitive confirmation, one round: a new link can confirm the person's other accounts (the same handle
+  // elsewhere, the accounts it lists as its own, identities that list it), resolved before as weak evidence.
+  const followUp = await relatedToLinked(db, actor.workspaceId, linked, fresh.map((f) => f.id));
+  if (followUp.length > 0) await resolveChunks(followUp);
   return total;
+}
+
+/** Identities not linked yet that a newly linked identity can confirm: same handle, accounts it lists, identities listing it. */
+async function relatedToLinked(db: Kysely<Database>, workspaceId: string, linked: IdentityFacts[], exclude: string[]): Promise<IdentityRow[]> {
+  if (linked.length === 0) return [];
+  const own = linked.flatMap((f) => {
+    const handle = normalizeHandle(f.handle);
+    return handle && f.channel !== 'email' ? [{ channel: f.channel, handle }] : [];
+  });
+  const claimed = linked.flatMap((f) => claimsOf(f).map((c) => ({ channel: c.channel, handle: c.handle })));
+  return unlinkedRelatedTo(db, workspaceId, [...new Set([...own, ...claimed].map((a) => a.handle))], own, [...exclude, ...linked.map((f) => f.id)]);
 }
 
 /** Re-resolves every identity of the workspace a person has not linked, in keyset batches. */

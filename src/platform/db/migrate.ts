@@ -5,6 +5,7 @@ import { listening } from './migrations/0002_listening.ts';
 import { intakeIndexes } from './migrations/0003_intake_indexes.ts';
 import { contactMerges } from './migrations/0004_contact_merges.ts';
 import { segments } from './migrations/0005_segments.ts';
+import { identityBlocking } from './migrations/0006_identity_blocking.ts';
 import { tombstonesAndLeases } from './migrations/0007_tombstones_and_leases.ts';
 import { contactHistoryIndexes } from './migrations/0008_contact_history_indexes.ts';
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0003_intake_indexes': intakeIndexes,
   '0004_contact_merges': contactMerges,
   '0005_segments': segments,
+  '0006_identity_blocking': identityBlocking,
   '0007_tombstones_and_leases': tombstonesAndLeases,
   '0008_contact_history_indexes': contactHistoryIndexes,
 };

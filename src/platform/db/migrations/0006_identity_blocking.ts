@@ -1,0 +1,45 @@
+/**
+ * Identity resolution blocking without sequential scans: every contact's blocking keys (folded name
+ * tokens, emails, phone keys, handles, URLs and order numbers listed in its custom fields) computed by
+ * an immutable SQL function and indexed with GIN, so the index is maintained on every contact write and
+ * backfilled by its creation; an index on identity handles as resolution compares them; and the
+ * accounts an identity names as its own (bio, email signature), for the reverse lookup.
+ * The folding mirrors src/identity-resolution/text.ts (nameTokens, phoneKey, normalizeHandle, normalizeUrl, orderKey).
+ */
+const ACCENTS_FROM = 'áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűųýÿźżžæœ';
+const ACCENTS_TO = 'aaaaaaaaacccdeeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuuyyzzzae';
+
+// Self-contained (no call to another of our functions): PostgreSQL 17 evaluates index expressions with a
+// search_path of pg_catalog only.
+export const identityBlocking: string[] = [
+  `create function townhall_contact_keys(name text, emails text[], phones text[], custom jsonb) returns text[] language sql immutable parallel safe as $$
+    select coalesce(array_agg(distinct k), '{}'::text[]) from (
+      select 'n:' || t as k from regexp_split_to_table(replace(replace(replace(replace(translate(lower(coalesce(name, '')), '${ACCENTS_FROM}', '${ACCENTS_TO}'), 'ß', 'ss'), 'ae', 'a'), 'oe', 'o'), 'ue', 'u'), '[[:space:]0-9!-/:-@\\[-\`{-~]+') as t where length(t) >= 3
+      union all select 'e:' || lower(e) from unnest(emails) as e
+      union all select 'p:' || right(d, 9) from (select regexp_replace(p, '[^0-9]', '', 'g') as d from unnest(phones) as p) as digits where length(d) >= 7
+      union all select 'l:' || form from (
+        select lower(part) as part
+        from jsonb_path_query(coalesce(custom, '{}'::jsonb), 'strict $.**') as v(j),
+             regexp_split_to_table(case when jsonb_typeof(j) in ('string', 'number') then j #>> '{}' else '' end, '[;,[:space:]]+') as part
+      ) as parts, lateral (values
+        (part),
+        (regexp_replace(regexp_replace(part, '^[a-z][a-z0-9_-]*:(?!//)', ''), '^(@|u/)', '')),
+        (regexp_replace(part, '[^a-z0-9]', '', 'g')),
+        (regexp_replace(regexp_replace(regexp_replace(regexp_replace(part, '^https?://(www\\.)?', ''), '^twitter\\.com/', 'x.com/'), '[?#].*$', ''), '/+$', ''))
+      ) as forms(form)
+      where form <> ''
+    ) as keys
+  $$`,
+  `create index contacts_blocking_keys_idx on contacts using gin (townhall_contact_keys(name, emails, phones, custom))`,
+  `create index social_identities_bare_handle_idx on social_identities (workspace_id, lower(regexp_replace(handle, '^@', '')))`,
+  `create table identity_account_claims (
+    workspace_id uuid not null references workspaces(id) on delete cascade,
+    identity_id uuid not null references social_identities(id) on delete cascade,
+    channel text not null,
+    handle text not null,
+    source text not null,
+    stated_at timestamptz,
+    primary key (identity_id, channel, handle)
+  )`,
+  `create index identity_account_claims_account_idx on identity_account_claims (workspace_id, channel, handle)`,
+];

@@ -293,17 +293,28 @@ export async function resolveOne(db: Kysely<Database>, actor: Actor, id: string)
  * savepoint and a failure is rolled back to it, leaving the identities unresolved for the next arrival
  * or `resolve-all`.
  */
-export async function resolveNewIdentities(db: Kysely<Database>, actor: Actor, ids: string[]): Promise<ResolveSummary | null> {
-  if (!db.isTransaction) return resolveNewIdentitiesUnguarded(db, actor, ids).catch(() => null);
+export async function resolveNewIdentities(db: Kysely<Database>, actor: Actor, ids: string[], log?: ResolutionLogger): Promise<ResolveSummary | null> {
+  const report = (err: unknown) => log?.warn({ err, workspaceId: actor.workspaceId, identities: ids.length }, 'identity resolution failed; the identities stay unresolved until their next post or resolve-all');
+  if (!db.isTransaction)
+    return resolveNewIdentitiesUnguarded(db, actor, ids).catch((err: unknown) => {
+      report(err);
+      return null;
+    });
   await sql`savepoint identity_resolution`.execute(db);
   try {
     const summary = await resolveNewIdentitiesUnguarded(db, actor, ids);
     await sql`release savepoint identity_resolution`.execute(db);
     return summary;
-  } catch {
+  } catch (err) {
     await sql`rollback to savepoint identity_resolution`.execute(db);
+    report(err);
     return null;
   }
+}
+
+/** The part of the app logger resolution uses (pino's warn signature). */
+export interface ResolutionLogger {
+  warn(detail: Record<string, unknown>, message: string): void;
 }
 
 async function resolveNewIdentitiesUnguarded(db: Kysely<Database>, actor: Actor, ids: string[]): Promise<ResolveSummary | null> {

@@ -253,7 +253,7 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
     }
 
     // Stage: identity resolution for identities never resolved before (new arrivals), once their posts are stored.
-    await resolveNewIdentities(trx, systemActor(workspaceId), [...identityIds.values()]);
+    await resolveNewIdentities(trx, systemActor(workspaceId), [...identityIds.values()], deps.log);
   }
 
   await markProcessedMany(trx, parsed.map((p) => p.raw.id), deps.now());

@@ -60,7 +60,7 @@ export async function processIntakeItem(db: Kysely<Database>, deps: PipelineDeps
         throw error;
       }
       const outcome = emptyOutcome();
-      const identityIds = await resolveIdentityStage(trx, raw.workspace_id, items);
+      const identityIds = await resolveIdentityStage(trx, raw.workspace_id, items, deps.log);
       const ctx = {
         workspaceId: raw.workspace_id,
         connectionId: raw.channel_connection_id,

@@ -20,7 +20,7 @@ import {
 } from '../listening/listening.repository.ts';
 import { matchingQueryIds, type ListeningQuery } from '../listening/query-matcher.ts';
 import { systemActor } from '../auth/actor.ts';
-import { resolveNewIdentities } from '../identity-resolution/resolution.service.ts';
+import { resolveNewIdentities, type ResolutionLogger } from '../identity-resolution/resolution.service.ts';
 import type { Database, RawIntakeRow } from '../platform/db/schema.ts';
 
 /**
@@ -50,6 +50,8 @@ export interface PipelineDeps {
   /** Null stores posts without analysis (they can be re-analysed later). */
   analyze: AnalyzerSource | null;
   now: () => Date;
+  /** Where stage failures that do not fail ingestion (identity resolution) are reported. */
+  log?: ResolutionLogger;
 }
 
 /** Counts of what one payload did, for import summaries and intake metrics. */
@@ -123,7 +125,7 @@ export function analyzeStage(post: CanonicalPost, analyzer: WorkspaceAnalyzer | 
 }
 
 /** Stage 3: every identity mentioned by the items, upserted once; returns ids by channel:externalId. */
-export async function resolveIdentityStage(db: Kysely<Database>, workspaceId: string, items: ParsedItem[]): Promise<Map<string, string>> {
+export async function resolveIdentityStage(db: Kysely<Database>, workspaceId: string, items: ParsedItem[], log?: ResolutionLogger): Promise<Map<string, string>> {
   const identities = new Map<string, CanonicalIdentity>();
   const add = (identity: CanonicalIdentity | null | undefined) => {
     if (identity?.externalId) identities.set(`${identity.channel}:${identity.externalId}`, { ...identities.get(`${identity.channel}:${identity.externalId}`), ...identity });
@@ -136,7 +138,7 @@ export async function resolveIdentityStage(db: Kysely<Database>, workspaceId: st
   const ids = new Map<string, string>();
   for (const [key, identity] of identities) ids.set(key, await upsertIdentity(db, workspaceId, identity));
   // New identities are resolved to contacts right away; known ones cost one lookup.
-  await resolveNewIdentities(db, systemActor(workspaceId), [...ids.values()]);
+  await resolveNewIdentities(db, systemActor(workspaceId), [...ids.values()], log);
   return ids;
 }
 

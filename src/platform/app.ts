@@ -42,7 +42,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     const ctx: AppContext = { config, store, secrets: box, now: () => new Date() };
     const bootstrap = await ensureWorkspace(store.db, { email: config.adminEmail, password: config.adminPassword });
     const app = await buildServer(ctx, options);
-    const worker = startIntakeWorker(store.db, { analyze: defaultAnalyzer(), now: ctx.now }, app.log);
+    const worker = startIntakeWorker(store.db, { analyze: defaultAnalyzer(), now: ctx.now, log: app.log }, app.log);
     ctx.notifyIntake = worker.notify;
     const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, notifyIntake: worker.notify });
     const outbox = startOutboxWorker({ db: store.db, config, secrets: box, log: app.log, now: ctx.now });

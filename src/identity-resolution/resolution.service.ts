@@ -396,7 +396,10 @@ export async function acceptSuggestion(db: Kysely<Database>, actor: Actor, id: s
     if (!identity) throw errors.notFound('identity');
     const contactId = suggestedContactOf(identity);
     if (!contactId) throw errors.conflict('this identity has no suggested link to accept');
-    if (!(await findContact(trx, actor.workspaceId, contactId))) throw errors.conflict('the suggested contact no longer exists; resolve the identity again');
+    const suggested = await findContact(trx, actor.workspaceId, contactId);
+    if (!suggested) throw errors.conflict('the suggested contact no longer exists; resolve the identity again');
+    // Offered, not used: the reviewer judged the suggested record, and the surviving one may differ.
+    if (suggested.merged_into_id) throw errors.conflict(`the suggested contact was merged into contact ${suggested.merged_into_id}; link the identity to that contact or resolve it again`);
     const evidence = [{ type: 'manual', by: actor.userId, text: 'suggestion accepted by a reviewer' }, ...(Array.isArray(identity.link_evidence) ? identity.link_evidence.filter((e) => !(isRecord(e) && e['type'] === 'suggested_contact')) : [])];
     const written = await writeResolution(trx, actor.workspaceId, id, { contact_id: contactId, link_score: 1, link_status: 'manual', link_evidence: JSON.stringify(evidence) });
     if (!written) throw errors.notFound('identity');

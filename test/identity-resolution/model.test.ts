@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUTO_THRESHOLD, decide, listedOnContact, resolveIdentity, scorePair, type ContactFacts, type IdentityFacts, type SharedCounts } from '../../src/identity-resolution/model.ts';
-import { fold, isRoleAddress, jaroWinkler, nameSimilarity, normalizeUrl, phoneKey } from '../../src/identity-resolution/text.ts';
+import { fold, isRoleAddress, jaroWinkler, nameSimilarity, normalizeUrl, phoneKey, statementsIn } from '../../src/identity-resolution/text.ts';
 
 const identity = (facts: Partial<IdentityFacts> = {}): IdentityFacts => ({
   id: 'i1', channel: 'x', externalId: '1', handle: null, displayName: null, profileUrl: null, bio: null, location: null, language: null, ...facts,
@@ -116,5 +116,58 @@ describe('thresholds and guards', () => {
   it('conflicting names pull a deterministic match down to a suggestion only when the evidence disagrees strongly', () => {
     const result = resolveIdentity(identity({ channel: 'email', externalId: 'x@y.de', displayName: 'Zoltan Kovacs' }), [contact({ name: 'Mia Lee', emails: ['x@y.de'] })], none);
     expect(result.best?.evidence.some((e) => e.type === 'name' && e.weight < 0)).toBe(true);
+  });
+});
+
+describe('details an identity states itself', () => {
+  it('finds emails, phones, order numbers and own accounts in a message, and marks what is about someone else', () => {
+    expect(statementsIn('Hi, my email is Ana.Berg@Example.org')).toEqual([{ kind: 'email', value: 'ana.berg@example.org', channel: null, quoted: false }]);
+    expect(statementsIn('You can call me on +49 151 2345 6789').map((s) => s.value)).toEqual([phoneKey('+49 151 2345 6789')]);
+    expect(statementsIn('Order #1000123 still has not arrived').map((s) => [s.kind, s.value])).toEqual([['order', '1000123']]);
+    expect(statementsIn('My customer number is K-200123').map((s) => s.value)).toEqual(['k200123']);
+    expect(statementsIn('coffee · also @ana_berg on Insta').map((s) => [s.channel, s.value])).toEqual([['instagram', 'ana_berg']]);
+    expect(statementsIn('Asking for my husband, his order #1000777 is late')[0]?.quoted).toBe(true);
+    expect(statementsIn('my sister @lena_b on insta')[0]?.quoted).toBe(true);
+  });
+
+  it('a private message stating the contact email links automatically and says where and when', () => {
+    const facts = identity({ channel: 'instagram', handle: 'ana_b', displayName: 'Ana', messages: [{ text: 'Hi, my email is ana.berg@example.org', private: true, at: '2026-11-02T10:00:00Z' }] });
+    const result = resolveIdentity(facts, [contact({ name: 'Ana Berg', emails: ['ana.berg@example.org'] })], none);
+    expect(result.decision).toBe('auto');
+    expect(result.best?.evidence[0]?.text).toBe('stated email ana.berg@example.org in a private message on 2026-11-02');
+  });
+
+  it('a public post stating an order number weighs less than a private message', () => {
+    const c = contact({ name: 'Ana Berg', orderIds: ['#1000123'] });
+    const dm = scorePair(identity({ messages: [{ text: 'Order #1000123?', private: true, at: null }] }), c, none);
+    const post = scorePair(identity({ messages: [{ text: 'Order #1000123?', private: false, at: null }] }), c, none);
+    expect(dm.evidence[0]).toMatchObject({ type: 'stated_order', strength: 'strong' });
+    expect(dm.weight).toBeGreaterThan(post.weight);
+  });
+
+  it('a stated phone on several contacts, a stated role address, and a quoted address are not decisive', () => {
+    const shared: SharedCounts = { emails: new Map(), phones: new Map([[phoneKey('+4915123456789') ?? '', 2]]) };
+    expect(texts(identity({ messages: [{ text: 'call me on +49 151 23456789', private: true, at: null }] }), contact({ phones: ['0151 23456789'] }), shared)).toContain(`stated phone ${phoneKey('+4915123456789')} in a private message, but 2 contacts share it`);
+    const role = scorePair(identity({ messages: [{ text: 'I wrote to info@shop.example', private: true, at: null }] }), contact({ emails: ['info@shop.example'] }), none);
+    expect(role.evidence[0]).toMatchObject({ type: 'stated_email', weight: 0 });
+    expect(scorePair(identity({ messages: [{ text: 'please write to my colleague at bo@firm.example', private: true, at: null }] }), contact({ emails: ['bo@firm.example'] }), none).evidence).toEqual([]);
+  });
+
+  it('a stated detail with a disagreeing name is only suggested (a parent asking about a child\'s order)', () => {
+    const facts = identity({ displayName: 'Tom Weber', messages: [{ text: 'What about order #1000555?', private: true, at: null }] });
+    const result = resolveIdentity(facts, [contact({ name: 'Anna Berg', orderIds: ['#1000555'] })], none);
+    expect(result.decision).not.toBe('auto');
+  });
+
+  it('a bio listing an account the contact lists, and an account cross-listed by a linked identity, are strong evidence', () => {
+    const lists = scorePair(identity({ bio: 'IG: @ana.travels' }), contact({ handles: [{ channel: 'instagram', handle: 'ana.travels' }] }), none);
+    expect(lists.evidence[0]).toMatchObject({ type: 'lists_handle', strength: 'strong', text: 'lists instagram:@ana.travels as its own in the bio, a handle listed on the contact' });
+    const cross = resolveIdentity(identity({ displayName: 'Ana', crossListed: [{ contactId: 'c1', text: 'listed as its own account in the email signature of the email identity ana@berg.de, linked to this contact' }] }), [contact({ name: 'Ana Berg' })], none);
+    expect(cross.decision).toBe('auto');
+    expect(cross.best?.evidence[0]?.type).toBe('cross_listed');
+  });
+
+  it('reads customer and order numbers from the contact custom fields', () => {
+    expect(listedOnContact({ customer_number: 'K-200123', orders: '#1000123;#1000124' }).orderIds).toEqual(['K-200123', '#1000123', '#1000124']);
   });
 });

@@ -133,4 +133,47 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
     const id = await identity({ channel: 'email', externalId: 'cross@tenant.example', displayName: 'Cross Tenant' });
     expect((await resolve(id)).body).toMatchObject({ contactId: null });
   });
+
+  it('answers 409 naming the surviving contact when the suggested contact was merged away', async () => {
+    const suggestedId = await contact({ name: 'Hilde Brandt', city: 'Bremen' });
+    const survivorId = await contact({ name: 'Hilde Brandt-Lühr', emails: ['hilde@brandt.example'] });
+    const id = await identity({ channel: 'x', externalId: 'x-hilde', handle: '@hb_hb', displayName: 'Hilde Brandt', location: 'Bremen' });
+    expect((await resolve(id)).body.link.status).toBe('suggested');
+    const merged = await server.request('POST', `/api/v1/contacts/${survivorId}/merge`, { token: ws.tokens.agent, body: { sourceId: suggestedId } });
+    expect(merged.status, merged.text).toBe(201);
+    const accepted = await server.request('POST', `/api/v1/identity-suggestions/${id}/accept`, { token: ws.tokens.agent, body: {} });
+    expect(accepted.status).toBe(409);
+    expect(accepted.body.detail).toContain(`merged into contact ${survivorId}`);
+  });
+
+  it('links an identity that stated its email in a private message, and explains when', async () => {
+    const contactId = await contact({ name: 'Oskar Lind', emails: ['oskar.lind@example.net'] });
+    const id = await identity({ channel: 'instagram', externalId: 'ig-oskar', handle: 'oskar_l', displayName: 'Oskar' });
+    await store.db
+      .insertInto('posts')
+      .values([
+        { workspace_id: ws.workspaceId, channel: 'instagram', external_id: 'dm-oskar-1', author_identity_id: id, kind: 'direct', direction: 'in', visibility: 'private', text: 'Hi, my email is oskar.lind@example.net', posted_at: '2026-11-02T10:00:00Z' },
+        { workspace_id: ws.workspaceId, channel: 'instagram', external_id: 'dm-oskar-2', author_identity_id: id, kind: 'direct', direction: 'in', visibility: 'private', text: 'and my husband is at someone.else@example.net', posted_at: '2026-11-03T10:00:00Z' },
+      ])
+      .execute();
+    const resolved = await resolve(id);
+    expect(resolved.body).toMatchObject({ contactId, link: { status: 'auto' } });
+    const explained = await server.request('GET', `/api/v1/identities/${id}/explain`, { token: ws.tokens.agent });
+    const texts = explained.body.candidates[0].evidence.map((e: { text: string }) => e.text);
+    expect(texts).toContain('stated email oskar.lind@example.net in a private message on 2026-11-02');
+  });
+
+  it('confirms an account that a linked email identity lists in its signature', async () => {
+    const contactId = await contact({ name: 'Greta Holm', emails: ['greta.holm@example.com'] });
+    const mail = await identity({ channel: 'email', externalId: 'greta.holm@example.com', handle: 'greta.holm@example.com', displayName: 'Greta Holm' });
+    await store.db
+      .insertInto('posts')
+      .values({ workspace_id: ws.workspaceId, channel: 'email', external_id: 'mail-greta', author_identity_id: mail, kind: 'email', direction: 'in', visibility: 'private', text: 'Thanks!\n--\nGreta Holm | IG: @greta.h.travels', posted_at: '2026-10-01T09:00:00Z' })
+      .execute();
+    expect((await resolve(mail)).body).toMatchObject({ contactId, link: { status: 'auto' } });
+    const ig = await identity({ channel: 'instagram', externalId: 'ig-greta', handle: 'greta.h.travels', displayName: 'Greta' });
+    const resolved = await resolve(ig);
+    expect(resolved.body).toMatchObject({ contactId, link: { status: 'auto' } });
+    expect(resolved.body.link.evidence.map((e: { text: string }) => e.text)).toContain('listed as its own account in the email signature of the email identity greta.holm@example.com, linked to this contact');
+  });
 });

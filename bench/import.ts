@@ -82,9 +82,12 @@ async function run(label: string, channel: string, path: string, expected: numbe
     const started = performance.now();
     let lastReport = 0;
     const summary = await importFile(store.db, { analyze: null, now: () => new Date() }, { workspaceId, channel, path }, (p) => {
-      if (process.stderr.isTTY && p.units - lastReport >= 10_000) {
+      // On a terminal a progress line; in a log, a line every 100,000 payloads.
+      const every = process.stderr.isTTY ? 10_000 : 100_000;
+      if (p.units - lastReport >= every) {
         lastReport = p.units;
-        process.stderr.write(`\r${label}: ${p.units} payloads, ${p.summary.imported} posts`);
+        const elapsed = Math.round((performance.now() - started) / 1000);
+        process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label}: ${p.units} payloads, ${p.summary.imported} posts, ${elapsed} s${process.stderr.isTTY ? '' : '\n'}`);
       }
     });
     const seconds = (performance.now() - started) / 1000;

@@ -23,9 +23,9 @@ export interface ImportProgress {
 }
 
 /**
- * Payloads stored and processed together; big enough to amortise a transaction, small enough for
- * constant memory. PGlite 0.5 was seen to PANIC (ERRORDATA_STACK_SIZE exceeded) on the statement after
- * a 400+ payload batch; 250 stays well clear of it.
+ * Payloads stored together and handed to the pipeline together; big enough to amortise a statement,
+ * small enough for constant memory. The pipeline splits them into transactions by item count
+ * (`processBatch`), so a batch of 250 X search pages (25,000 posts) is fine on either store.
  */
 const BATCH_UNITS = 250;
 

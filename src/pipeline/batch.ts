@@ -30,17 +30,32 @@ import { analyzeStage, emptyOutcome, parseStage, persistOtherStage, persistPostS
  * bad payload cannot hold up good ones.
  */
 export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids: number[]): Promise<Map<number, ItemResult>> {
-  if (ids.length === 0) return new Map();
-  try {
-    const results = await db.transaction().execute((trx) => processLocked(trx, deps, ids));
-    await refreshStatisticsIfDue(db, results);
-    return results;
-  } catch {
-    const results = new Map<number, ItemResult>();
-    for (const id of ids) results.set(id, await processIntakeItem(db, deps, id));
-    return results;
+  const results = new Map<number, ItemResult>();
+  let todo = ids;
+  const maxItems = (await isEmbedded(db)) ? MAX_ITEMS_EMBEDDED : MAX_ITEMS_SERVER;
+  while (todo.length > 0) {
+    const batch = todo;
+    try {
+      const done = await db.transaction().execute((trx) => processLocked(trx, deps, batch, maxItems));
+      await refreshStatisticsIfDue(db, done.results);
+      for (const [id, result] of done.results) results.set(id, result);
+      todo = done.deferred;
+    } catch {
+      for (const id of batch) results.set(id, await processIntakeItem(db, deps, id));
+      todo = [];
+    }
   }
+  return results;
 }
+
+/**
+ * Parsed items (posts, engagements, deletes) per transaction; payloads beyond it wait for the next
+ * transaction of the same call. An X search page holds 100 posts, so 200 pending payloads can be
+ * 20,000 posts. PGlite 0.5 was seen to corrupt its state (a PANIC, ERRORDATA_STACK_SIZE exceeded, on
+ * the next statement) after a transaction of 1,000 new posts; 250 never did (1M-post imports).
+ */
+const MAX_ITEMS_EMBEDDED = 250;
+const MAX_ITEMS_SERVER = 5000;
 
 /** Rows per multi-row statement: PostgreSQL takes at most 65,535 parameters, and PGlite is happier with far fewer. */
 const POST_INSERT_CHUNK = 100;
@@ -93,14 +108,22 @@ interface PendingPost {
   analyzed: AnalyzedPost;
 }
 
-async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: number[]): Promise<Map<number, ItemResult>> {
+async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: number[], maxItems: number): Promise<{ results: Map<number, ItemResult>; deferred: number[] }> {
   const results = new Map<number, ItemResult>();
-  const raws = await lockPendingMany(trx, ids);
-  for (const id of ids) if (!raws.some((r) => r.id === id)) results.set(id, { status: 'skipped' });
+  const locked = await lockPendingMany(trx, ids);
+  const lockedIds = new Set(locked.map((r) => r.id));
+  for (const id of ids) if (!lockedIds.has(id)) results.set(id, { status: 'skipped' });
 
   const connections = new Map<string, ChannelConnectionRow | undefined>();
   const parsed: { raw: RawIntakeRow; items: ParsedItem[] }[] = [];
-  for (const raw of raws) {
+  let items = 0;
+  const deferred: number[] = [];
+  for (const raw of locked) {
+    // Full: the rest waits for the next transaction (still pending, only locked until this one ends).
+    if (items >= maxItems) {
+      deferred.push(raw.id);
+      continue;
+    }
     let connection: ChannelConnectionRow | undefined;
     if (raw.channel_connection_id) {
       if (!connections.has(raw.channel_connection_id)) connections.set(raw.channel_connection_id, await findConnection(trx, raw.workspace_id, raw.channel_connection_id));
@@ -113,7 +136,9 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
       continue;
     }
     try {
-      parsed.push({ raw, items: parseStage(raw, driver, connection ? { settings: connection.settings } : undefined) });
+      const entry = { raw, items: parseStage(raw, driver, connection ? { settings: connection.settings } : undefined) };
+      parsed.push(entry);
+      items += entry.items.length;
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
       await markDead(trx, raw.id, `parse: ${error.message}`, deps.now());
@@ -258,5 +283,5 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
 
   await markProcessedMany(trx, parsed.map((p) => p.raw.id), deps.now());
   for (const { raw } of parsed) results.set(raw.id, { status: 'processed', outcome: outcomes.get(raw.id) ?? emptyOutcome() });
-  return results;
+  return { results, deferred };
 }

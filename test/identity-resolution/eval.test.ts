@@ -22,12 +22,22 @@ describe('identity resolution evaluation on a small generated set', () => {
     expect([...set.truth.values()].some((t) => t === null)).toBe(true);
   });
 
-  // Precision is the contract (≥ 0.98). Recall is asserted at the level measured (see docs/BENCHMARKS.md):
-  // about a fifth of the generated identities carry nothing but a name, which the model never links.
+  // Precision is the contract (≥ 0.98). Recall is asserted at the level measured (see docs/BENCHMARKS.md), not the
+  // 0.85 target: about 18% of the generated linkable identities carry no deterministic or strong evidence.
   it('links automatically with precision ≥ 0.98 and keeps recall at its measured level', () => {
     const metrics = evaluate(generate({ seed: 11, people: 800 }));
     expect(metrics.auto.precision).toBeGreaterThanOrEqual(0.98);
-    expect(metrics.auto.recall).toBeGreaterThanOrEqual(0.6);
-    expect(metrics.reviewRecall).toBeGreaterThanOrEqual(0.72);
+    expect(metrics.auto.recall).toBeGreaterThanOrEqual(0.76);
+    expect(metrics.reviewRecall).toBeGreaterThanOrEqual(0.84);
+  });
+
+  it('generates the evidence beyond the profile and its hard cases: stated details, quoted ones, cross-listed accounts', () => {
+    const set = generate({ seed: 5, people: 800 });
+    const texts = set.identities.flatMap((i) => (i.messages ?? []).map((m) => m.text));
+    expect(texts.some((t) => t.includes('my email is'))).toBe(true);
+    expect(texts.some((t) => t.includes('my husband') || t.includes('my colleague'))).toBe(true);
+    expect(texts.some((t) => t.includes('IG: @') || t.includes('Twitter: @'))).toBe(true);
+    expect(set.identities.some((i) => i.bio?.includes('my sister @'))).toBe(true);
+    expect(set.contacts.some((c) => (c.orderIds ?? []).length > 0)).toBe(true);
   });
 });

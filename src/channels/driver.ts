@@ -85,6 +85,11 @@ export interface ChannelDriver {
    * when the format declares its own encoding (an XML prolog's encoding="ISO-8859-1"). Default: UTF-8.
    */
   decode?(bytes: Buffer, contentType?: string | null): string;
+  /**
+   * Cuts an import file into payloads on bytes, for formats whose units carry their own encoding
+   * (mbox/.eml: each message stored exactly as IMAP stores it). Required for the 'mbox' framing.
+   */
+  importUnits?(source: AsyncIterable<Buffer | string>): AsyncGenerator<{ payload: NativePayload; dedupeKey: string }>;
   /** Pure: native payload → canonical items. Throws ParseError for payloads it cannot understand. */
   parse(payload: NativePayload, connection?: Pick<ConnectionView, 'settings'>): ParseResult;
   /** Checks an inbound webhook request in constant time (signatures) or answers its handshake. */

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
-import type { ImportFraming } from '../channels/driver.ts';
+import type { ChannelDriver, ImportFraming } from '../channels/driver.ts';
 
 /** One native payload cut from an import file, with a key that identifies it if the same file is imported again. */
 export interface ImportUnit {
   body: string;
+  /** How the body is stored when it is not plain UTF-8 text (a latin1 or base64 mail message). */
+  contentType?: string | null;
   dedupeKey: string;
   /** Bytes of the file consumed so far, for progress. */
   bytesRead: number;
@@ -14,11 +16,16 @@ export interface ImportUnit {
 
 const keyOf = (body: string) => createHash('sha256').update(body).digest('hex');
 
-/**
- * Streams an import file as payload units in constant memory (except 'document': one unit per file).
- * `decode` turns a document's bytes into text when its format declares an encoding (default UTF-8).
- */
-export async function* readImportUnits(path: string, framing: ImportFraming, decode?: (bytes: Buffer) => string): AsyncGenerator<ImportUnit> {
+export interface ImportReaderOptions {
+  /** Turns a document's bytes into text when its format declares an encoding (default UTF-8). */
+  decode?: ((bytes: Buffer) => string) | undefined;
+  /** Cuts the file into payloads on bytes (the driver's importUnits; required for 'mbox'). */
+  units?: ChannelDriver['importUnits'];
+}
+
+/** Streams an import file as payload units in constant memory (except 'document': one unit per file). */
+export async function* readImportUnits(path: string, framing: ImportFraming, options: ImportReaderOptions = {}): AsyncGenerator<ImportUnit> {
+  const { decode } = options;
   const stream = createReadStream(path);
   const bytes = () => stream.bytesRead;
   if (framing === 'document') {
@@ -37,33 +44,13 @@ export async function* readImportUnits(path: string, framing: ImportFraming, dec
     }
     return;
   }
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  if (framing === 'lines') {
-    for await (const line of lines) {
-      if (line.trim()) yield { body: line, dedupeKey: keyOf(line), bytesRead: bytes() };
-    }
+  if (framing === 'mbox') {
+    if (!options.units) throw new Error('the mbox framing needs the driver to cut messages (importUnits)');
+    for await (const { payload, dedupeKey } of options.units(stream)) yield { body: payload.body, contentType: payload.contentType ?? null, dedupeKey, bytesRead: bytes() };
     return;
   }
-  // mbox: messages start at lines "From " at the beginning of a line; ">From " quoting is undone.
-  // A file whose first line is not a "From " line is not an mbox but one message (.eml): kept whole.
-  let message: string[] = [];
-  let single: boolean | undefined;
-  const flush = function* (): Generator<ImportUnit> {
-    const body = message.join('\n').trim();
-    message = [];
-    if (body) yield { body, dedupeKey: keyOf(body), bytesRead: bytes() };
-  };
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   for await (const line of lines) {
-    single ??= !line.startsWith('From ');
-    if (single) {
-      message.push(line);
-      continue;
-    }
-    if (line.startsWith('From ')) {
-      yield* flush();
-      continue;
-    }
-    message.push(/^>+From /.test(line) ? line.slice(1) : line);
+    if (line.trim()) yield { body: line, dedupeKey: keyOf(line), bytesRead: bytes() };
   }
-  yield* flush();
 }

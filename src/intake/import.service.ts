@@ -57,7 +57,7 @@ export async function importFile(
         connectionId: input.connectionId ?? null,
         channel: driver.type,
         source: 'import' as const,
-        contentType: null,
+        contentType: unit.contentType ?? null,
         headers: {},
         body: unit.body,
         dedupeKey: unit.dedupeKey,
@@ -79,14 +79,14 @@ export async function importFile(
       }
       // Stored before (this run or an earlier one).
       if (entry.status === 'dead') reject(unitNumber, entry.error ?? 'rejected before');
-      else summary.duplicates += countPosts(driver.parse, batch[index]?.body ?? '');
+      else summary.duplicates += countPosts(driver.parse, batch[index]);
     });
   };
 
   let batch: ImportUnit[] = [];
   let batchStart = 1;
   let lastBytes = 0;
-  for await (const unit of readImportUnits(input.path, driver.importFraming, driver.decode?.bind(driver))) {
+  for await (const unit of readImportUnits(input.path, driver.importFraming, { decode: driver.decode?.bind(driver), units: driver.importUnits?.bind(driver) })) {
     units++;
     batch.push(unit);
     lastBytes = unit.bytesRead;
@@ -103,9 +103,10 @@ export async function importFile(
 }
 
 /** Posts in a payload that was imported before: all of them are duplicates now. */
-function countPosts(parse: NonNullable<ReturnType<typeof driverFor>>['parse'], body: string): number {
+function countPosts(parse: NonNullable<ReturnType<typeof driverFor>>['parse'], unit: ImportUnit | undefined): number {
+  if (!unit) return 0;
   try {
-    return parse({ body }).items.filter((item) => item.type === 'post').length;
+    return parse({ body: unit.body, contentType: unit.contentType ?? null }).items.filter((item) => item.type === 'post').length;
   } catch {
     return 1;
   }

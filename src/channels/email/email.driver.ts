@@ -214,7 +214,7 @@ async function sendReply(message: OutboundMessage, connection: ConnectionView, r
  * Email: IMAP polling, .eml/mbox import, SMTP replies. `importUnits` cuts an import file on bytes and
  * stores each message like IMAP does (mbox.ts); the import reader is to use it for this driver.
  */
-export const emailDriver: ChannelDriver & { importUnits: typeof mailImportUnits } = {
+export const emailDriver: ChannelDriver = {
   type: 'email',
   label: 'Email (IMAP/SMTP)',
   settingsSchema: Type.Object(

@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailDriver } from '../../../src/channels/email/email.driver.ts';
+import { mailImportUnits } from '../../../src/channels/email/mbox.ts';
+import { importFile } from '../../../src/intake/import.service.ts';
 import { messagePayload, payloadBytes } from '../../../src/channels/email/email.parse.ts';
 import { insertRaw } from '../../../src/intake/intake.repository.ts';
 import { drainIntake } from '../../../src/pipeline/worker.ts';
@@ -35,7 +36,7 @@ describe.each(STORE_KINDS)('email charsets through raw intake on %s', (kind) => 
   const importMbox = async (workspaceId: string, path: string) => {
     const stored: { id: number; duplicate: boolean; bytes: Buffer }[] = [];
     // Small reads: messages straddle many chunks.
-    for await (const unit of emailDriver.importUnits(createReadStream(path, { highWaterMark: 64 }))) {
+    for await (const unit of mailImportUnits(createReadStream(path, { highWaterMark: 64 }))) {
       const { payload } = unit;
       const result = await insertRaw(store.db, { workspaceId, connectionId: null, channel: 'email', source: 'import', contentType: payload.contentType ?? null, headers: payload.headers ?? {}, body: payload.body, dedupeKey: unit.dedupeKey });
       stored.push({ ...result, bytes: payloadBytes(payload.body, payload.contentType) });
@@ -60,6 +61,15 @@ describe.each(STORE_KINDS)('email charsets through raw intake on %s', (kind) => 
     const again = await importMbox(ws.workspaceId, ownPath('charsets.mbox'));
     expect(again.map((s) => s.duplicate)).toEqual([true, true, true, true]);
     expect(await store.db.selectFrom('posts').select('id').where('workspace_id', '=', ws.workspaceId).execute()).toHaveLength(4);
+  });
+
+  it('reads the same mail through `townhall import --channel email` (importFile): exact text, and nothing new the second time', async () => {
+    const ws = await seedWorkspace(store.db, 'email-charsets-cli');
+    const input = { workspaceId: ws.workspaceId, channel: 'email', path: ownPath('charsets.mbox') };
+    expect(await importFile(store.db, deps, input)).toMatchObject({ imported: 4, duplicates: 0, rejected: 0 });
+    const rows = await store.db.selectFrom('posts').select(['external_id', 'text']).where('workspace_id', '=', ws.workspaceId).execute();
+    expect(Object.fromEntries(rows.map((r) => [r.external_id, r.text]))).toEqual(EXPECTED);
+    expect(await importFile(store.db, deps, input)).toMatchObject({ imported: 0, duplicates: 4, rejected: 0 });
   });
 
   it('stores a polled message with NUL bytes as base64, which a text column can hold, and decodes it', async () => {

@@ -176,4 +176,19 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
     expect(resolved.body).toMatchObject({ contactId, link: { status: 'auto' } });
     expect(resolved.body.link.evidence.map((e: { text: string }) => e.text)).toContain('listed as its own account in the email signature of the email identity greta.holm@example.com, linked to this contact');
   });
+
+  it('in the pipeline, a new link confirms an account resolved before on weak evidence (transitive round)', async () => {
+    const contactId = await contact({ name: 'Ines Faber', emails: ['ines.faber@example.com'] });
+    const ig = await identity({ channel: 'instagram', externalId: 'ig-ines', handle: 'ines.draws', displayName: 'Ines Faber' });
+    expect((await resolve(ig)).body.link?.status ?? null).not.toBe('auto');
+    const mail = await identity({ channel: 'email', externalId: 'ines.faber@example.com', handle: 'ines.faber@example.com', displayName: 'Ines Faber' });
+    await store.db
+      .insertInto('posts')
+      .values({ workspace_id: ws.workspaceId, channel: 'email', external_id: 'mail-ines', author_identity_id: mail, kind: 'email', direction: 'in', visibility: 'private', text: 'Best,\nInes Faber | Insta: @ines.draws', posted_at: '2026-10-05T09:00:00Z' })
+      .execute();
+    const summary = await resolveNewIdentities(store.db, systemActor(ws.workspaceId), [mail]);
+    expect(summary?.auto).toBe(2);
+    const linked = await server.request('GET', `/api/v1/identities/${ig}`, { token: ws.tokens.agent });
+    expect(linked.body).toMatchObject({ contactId, link: { status: 'auto' } });
+  });
 });

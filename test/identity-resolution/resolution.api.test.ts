@@ -117,11 +117,16 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
     expect(await resolveNewIdentities(store.db, systemActor(ws.workspaceId), [id])).toBeNull();
   });
 
-  it('a failure inside resolution leaves the ingest transaction usable', async () => {
+  it('a failure inside resolution leaves the ingest transaction usable and is logged', async () => {
+    const warnings: { detail: Record<string, unknown>; message: string }[] = [];
+    const log = { warn: (detail: Record<string, unknown>, message: string) => warnings.push({ detail, message }) };
     await store.db.transaction().execute(async (trx) => {
-      expect(await resolveNewIdentities(trx, systemActor(ws.workspaceId), ['not-a-uuid'])).toBeNull();
+      expect(await resolveNewIdentities(trx, systemActor(ws.workspaceId), ['not-a-uuid'], log)).toBeNull();
       expect(await trx.selectFrom('contacts').select('id').where('workspace_id', '=', ws.workspaceId).limit(1).execute()).toHaveLength(1);
     });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain('identity resolution failed');
+    expect(warnings[0]?.detail).toMatchObject({ workspaceId: ws.workspaceId, identities: 1 });
   });
 
   it('answers 404 for unknown identities and keeps workspaces apart', async () => {

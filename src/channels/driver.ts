@@ -101,6 +101,13 @@ export interface ChannelDriver {
    * backoff. Each payload is handed over with the state to persist once it is stored (resume cursor).
    */
   stream?(connection: ConnectionView, runtime: DriverRuntime, onPayload: (payload: NativePayload, state: Record<string, unknown>) => Promise<void>): Promise<void>;
+  /**
+   * Completes a stored delivery with what the platform left out (Instagram mentions carry only ids),
+   * by asking the platform. Returns the completed copy to store as a payload of its own (so parsing
+   * stays pure and replayable), or null when there is nothing to add. Called by the pipeline before
+   * parsing, outside any transaction.
+   */
+  enrich?(payload: NativePayload, connection: ConnectionView, runtime: DriverRuntime): Promise<NativePayload | null>;
   /** Sends a reply or post on the platform; returns the platform's id for it. */
   send?(message: OutboundMessage, connection: ConnectionView, runtime: DriverRuntime): Promise<{ externalId: string }>;
 }

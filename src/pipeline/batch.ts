@@ -20,6 +20,7 @@ import { systemActor } from '../auth/actor.ts';
 import { resolveNewIdentities } from '../identity-resolution/resolution.service.ts';
 import type { ChannelConnectionRow, Database, RawIntakeRow } from '../platform/db/schema.ts';
 import { lockPendingMany, markDead, markProcessedMany } from '../intake/intake.repository.ts';
+import { enrichPending } from './enrich.ts';
 import { processIntakeItem, queriesOf, type ItemResult } from './process.ts';
 import { analyzeStage, emptyOutcome, parseStage, persistOtherStage, persistPostStage, type AnalyzedPost, type Outcome, type PersistContext, type PipelineDeps } from './stages.ts';
 
@@ -32,6 +33,11 @@ import { analyzeStage, emptyOutcome, parseStage, persistOtherStage, persistPostS
 export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids: number[]): Promise<Map<number, ItemResult>> {
   const results = new Map<number, ItemResult>();
   let todo = ids;
+  if (deps.enrich) {
+    const enriched = await enrichPending(db, deps.enrich, ids, deps.now, (error, rawId) => deps.log?.warn({ err: error, intakeId: rawId }, 'enrichment failed; the delivery is processed as received'));
+    for (const original of enriched.replaced.keys()) results.set(original, { status: 'processed', outcome: emptyOutcome() });
+    todo = enriched.ids;
+  }
   const maxItems = (await isEmbedded(db)) ? MAX_ITEMS_EMBEDDED : MAX_ITEMS_SERVER;
   while (todo.length > 0) {
     const batch = todo;

@@ -22,6 +22,7 @@ import { matchingQueryIds, type ListeningQuery } from '../listening/query-matche
 import { systemActor } from '../auth/actor.ts';
 import { resolveNewIdentities, type ResolutionLogger } from '../identity-resolution/resolution.service.ts';
 import type { Database, RawIntakeRow } from '../platform/db/schema.ts';
+import type { PayloadEnricher } from './enrich.ts';
 
 /**
  * The intake chain: parse → analyze → resolve identity → thread → persist. Each stage is a function
@@ -52,6 +53,8 @@ export interface PipelineDeps {
   now: () => Date;
   /** Where stage failures that do not fail ingestion (identity resolution) are reported. */
   log?: ResolutionLogger;
+  /** Completes deliveries from the platform's API before parsing (src/pipeline/enrich.ts); absent in imports and tests. */
+  enrich?: PayloadEnricher;
 }
 
 /** Counts of what one payload did, for import summaries and intake metrics. */

@@ -11,6 +11,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { openStore, type Store } from './db/store.ts';
 import { buildServer, type ServerOptions } from './http/server.ts';
 import { loadSecretBox } from './secrets.ts';
+import { createEnricher } from '../pipeline/enrich.ts';
 
 /** Opens the configured store and brings its schema up to date. */
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -42,7 +43,8 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     const ctx: AppContext = { config, store, secrets: box, now: () => new Date() };
     const bootstrap = await ensureWorkspace(store.db, { email: config.adminEmail, password: config.adminPassword });
     const app = await buildServer(ctx, options);
-    const worker = startIntakeWorker(store.db, { analyze: defaultAnalyzer(), now: ctx.now, log: app.log }, app.log);
+    const enrich = createEnricher({ config, secrets: box, log: app.log, now: ctx.now });
+    const worker = startIntakeWorker(store.db, { analyze: defaultAnalyzer(), now: ctx.now, log: app.log, enrich }, app.log);
     ctx.notifyIntake = worker.notify;
     const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, notifyIntake: worker.notify });
     const outbox = startOutboxWorker({ db: store.db, config, secrets: box, log: app.log, now: ctx.now });

@@ -144,10 +144,10 @@ const Id = (description: string) => Type.Optional(Type.String({ pattern: '^[0-9A
 /**
  * Meta: Facebook Page feed and mentions, Messenger, Instagram comments and mentions, and WhatsApp
  * Cloud API, all delivered as signed webhooks to one URL per connection (docs/channels/meta.md).
- * `enrich` looks up the text of Instagram mentions (meta.enrich.ts); the intake worker is to call it
- * before parsing a stored delivery and store what it returns as a payload of its own.
+ * `enrich` looks up the text of Instagram mentions (meta.enrich.ts); the pipeline calls it before
+ * parsing a stored delivery and stores what it returns as a payload of its own (src/pipeline/enrich.ts).
  */
-export const metaDriver: ChannelDriver & { enrich: typeof enrichMetaPayload } = {
+export const metaDriver: ChannelDriver = {
   type: 'meta',
   label: 'Meta (Facebook, Instagram, Messenger, WhatsApp)',
   settingsSchema: Type.Object(

@@ -7,6 +7,7 @@ import { createDriverRuntime } from '../../../src/channels/runtime.ts';
 import { hmacSha256Hex } from '../../../src/channels/signatures.ts';
 import { importFile } from '../../../src/intake/import.service.ts';
 import { insertRaw } from '../../../src/intake/intake.repository.ts';
+import { createEnricher } from '../../../src/pipeline/enrich.ts';
 import { drainIntake } from '../../../src/pipeline/worker.ts';
 import type { Store } from '../../../src/platform/db/store.ts';
 import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../../support/server.ts';
@@ -245,6 +246,38 @@ describe.each(STORE_KINDS)('Instagram mention lookups through a Graph API stand-
     // Looked up once: the stored copy needs no second lookup, so a replay reads the same text.
     expect(await enrichMetaPayload(enriched, connection({ accessToken: PAGE_TOKEN }), runtime)).toBeNull();
     expect(graph.requests).toHaveLength(1);
+  });
+
+  it('completes a signed mention delivery received by the real server: the pipeline looks it up, stores the copy, and parses that', async () => {
+    const server = await startTestServer(store, { TOWNHALL_ALLOW_PRIVATE_NETWORK: 'true' });
+    try {
+      const ws = await seedWorkspace(store.db, 'igmention-e2e');
+      const created = await server.request('POST', '/api/v1/channels', {
+        token: ws.tokens.manager,
+        body: { type: 'meta', name: 'Brand on Instagram', settings: { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, accessToken: PAGE_TOKEN, graphBaseUrl: `${graph.url}/v21.0` } },
+      });
+      expect(created.status).toBe(201);
+      const body = own('instagram-comment-reply-mention.json');
+      const delivered = await fetch(server.url + created.body.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacSha256Hex(APP_SECRET, body)}` }, body });
+      expect(delivered.status).toBe(200);
+      graph.requests.length = 0;
+      const enrich = createEnricher({ config: { allowPrivateNetwork: true }, secrets: server.ctx.secrets, now: () => new Date() });
+      await drainIntake(store.db, { ...deps, enrich }, { workspaceId: ws.workspaceId });
+      expect(graph.requests).toHaveLength(1);
+
+      const rows = await postsOf(ws.workspaceId);
+      expect(rows.map((r) => [r.external_id, r.text, r.handle])).toEqual([
+        ['17888777666555444', '@brand_official my X200 zipper broke on day two, what now?', 'trail.mia'],
+        ['17999888777666555', '@brand_official does the X200 come in green? 💚', 'ana.b'],
+      ]);
+      // The signed original is kept as received, marked replaced; the copy is what was parsed.
+      const raws = await store.db.selectFrom('raw_intake').select(['id', 'body', 'status', 'error', 'headers']).where('workspace_id', '=', ws.workspaceId).orderBy('id').execute();
+      expect(raws).toHaveLength(2);
+      expect(raws[0]).toMatchObject({ body, status: 'processed', error: `replaced by its enriched copy #${raws[1]!.id}` });
+      expect(raws[1]).toMatchObject({ status: 'processed', error: null, headers: { 'x-townhall-enriched': 'instagram-mentions' } });
+    } finally {
+      await server.close();
+    }
   });
 
   it('looks up a mention in a caption as the media: caption, permalink, counts', async () => {

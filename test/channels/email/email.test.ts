@@ -192,5 +192,15 @@ describe.each(STORE_KINDS)('email on %s', (kind) => {
       expect(fallback.get('references')).toBe('<anna-1@example.com>');
       expect(received.at(-1)?.to).toEqual(['anna.berg@example.com']);
     });
+
+    it('keeps every character of 8-bit ISO-8859-1 and windows-1252 mail polled over IMAP', async () => {
+      await append(['charset-latin1-8bit.eml', 'charset-windows1252-8bit.eml']);
+      const result = await pollOnce(store, server.ctx.secrets, ws.workspaceId, channelId);
+      expect(result.payloads).toHaveLength(2);
+      const rows = await store.db.selectFrom('posts').select(['external_id', 'text']).where('workspace_id', '=', ws.workspaceId).where('external_id', 'in', ['latin1-8bit-1@example.de', 'cp1252-8bit-1@example.fr']).orderBy('external_id').execute();
+      expect(rows.map((r) => r.text.split('\n')[0])).toEqual(['Facture € erronée', 'Gepäckträger klappert']);
+      expect(rows.find((r) => r.external_id === 'latin1-8bit-1@example.de')?.text).toContain('Viele Grüße\nJürgen Weiß');
+      expect(rows.find((r) => r.external_id === 'cp1252-8bit-1@example.fr')?.text).toContain('m’a dit „kein Problem“ et “we will refund”');
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/identity-resolution/eval/evaluate.ts';
-import { generate } from '../../src/identity-resolution/eval/generate.ts';
+import { generate, NAME_POOLS, nameCollisions } from '../../src/identity-resolution/eval/generate.ts';
+import { canonicalNames, nameTokens } from '../../src/identity-resolution/text.ts';
 
 describe('identity resolution evaluation on a small generated set', () => {
   it('is deterministic for a seed', () => {
@@ -22,13 +23,30 @@ describe('identity resolution evaluation on a small generated set', () => {
     expect([...set.truth.values()].some((t) => t === null)).toBe(true);
   });
 
+  it('draws realistic names: few natural full-name collisions besides the deliberate namesakes, nicknames the model knows', () => {
+    const set = generate({ seed: 3, people: 2000 });
+    const { natural, all } = nameCollisions(set, (name) => nameTokens(name).join(' '));
+    // Measured 2.0% natural, 14.9% with the namesakes on this set (5.2-5.5% / 17.7-19.3% at 5,000 people; docs/IDENTITY.md).
+    expect(natural).toBeLessThan(0.08);
+    expect(all).toBeGreaterThan(natural + 0.05);
+    expect(set.namesakes.size).toBeGreaterThan(0);
+    for (const pool of Object.values(NAME_POOLS)) {
+      for (const [given, nickname] of pool.given) {
+        if (!nickname) continue;
+        const known = canonicalNames(nameTokens(given)[0] ?? '').some((name) => canonicalNames(nameTokens(nickname)[0] ?? '').includes(name));
+        expect(known, `${given}/${nickname}`).toBe(true);
+      }
+    }
+  });
+
   // Precision is the contract (≥ 0.98). Recall is asserted at the level measured (see docs/BENCHMARKS.md), not the
-  // 0.85 target: about 18% of the generated linkable identities carry no deterministic or strong evidence.
+  // 0.85 target: about 17-18% of the generated linkable identities carry no deterministic or strong evidence.
+  // Measured at 800 people, seeds 1-5, 7, 11, 13: precision 99.8-100%, auto recall 80.4-83.4%, with review 86.4-89.9%.
   it('links automatically with precision ≥ 0.98 and keeps recall at its measured level', () => {
     const metrics = evaluate(generate({ seed: 11, people: 800 }));
     expect(metrics.auto.precision).toBeGreaterThanOrEqual(0.98);
-    expect(metrics.auto.recall).toBeGreaterThanOrEqual(0.76);
-    expect(metrics.reviewRecall).toBeGreaterThanOrEqual(0.84);
+    expect(metrics.auto.recall).toBeGreaterThanOrEqual(0.78);
+    expect(metrics.reviewRecall).toBeGreaterThanOrEqual(0.85);
   });
 
   it('generates the evidence beyond the profile and its hard cases: stated details, quoted ones, cross-listed accounts', () => {

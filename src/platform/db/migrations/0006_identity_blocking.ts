@@ -10,9 +10,11 @@ const ACCENTS_FROM = 'áàâäãåāăąçćčďéèêëēėęěíìîïīįłñ
 const ACCENTS_TO = 'aaaaaaaaacccdeeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuuyyzzzae';
 
 // Self-contained (no call to another of our functions): PostgreSQL 17 evaluates index expressions with a
-// search_path of pg_catalog only.
+// search_path of pg_catalog only. `jit = off`: the planner's estimates for the set-returning steps exceed
+// jit_above_cost, so a server with JIT on compiled the function at every row: a 500-contact insert
+// took 5.5 s instead of 0.12 s on PostgreSQL 15.
 export const identityBlocking: string[] = [
-  `create function townhall_contact_keys(name text, emails text[], phones text[], custom jsonb) returns text[] language sql immutable parallel safe as $$
+  `create function townhall_contact_keys(name text, emails text[], phones text[], custom jsonb) returns text[] language sql immutable parallel safe set jit = off as $$
     select coalesce(array_agg(distinct k), '{}'::text[]) from (
       select 'n:' || t as k from regexp_split_to_table(replace(replace(replace(replace(translate(lower(coalesce(name, '')), '${ACCENTS_FROM}', '${ACCENTS_TO}'), 'ß', 'ss'), 'ae', 'a'), 'oe', 'o'), 'ue', 'u'), '[[:space:]0-9!-/:-@\\[-\`{-~]+') as t where length(t) >= 3
       union all select 'e:' || lower(e) from unnest(emails) as e

@@ -91,6 +91,23 @@ export interface ContactFacts {
 export interface SharedCounts {
   emails: Map<string, number>;
   phones: Map<string, number>;
+  /**
+   * Term frequencies of full names: for a candidate contact's name key (fullNameKey), how many live
+   * contacts of the workspace carry all its tokens, and how many live contacts the workspace has.
+   * Without them the name weight is the fixed one.
+   */
+  names?: Map<string, number>;
+  contacts?: number;
+}
+
+/**
+ * The key a full name is counted by: its folded tokens of three letters or more (the `n:` keys of
+ * townhall_contact_keys, migration 0006), sorted, joined by '|' with the prefix. Null for fewer than two tokens.
+ * A contact counts for a key when its name holds all of the key's tokens.
+ */
+export function fullNameKey(name: string | null | undefined): string | null {
+  const tokens = [...new Set(nameTokens(name).filter((t) => t.length >= 3))].sort();
+  return tokens.length >= 2 ? tokens.map((t) => `n:${t}`).join('|') : null;
 }
 
 export type Outcome = 'agree' | 'partial' | 'disagree' | 'missing';
@@ -116,6 +133,14 @@ export const WEIGHTS = {
   profileUrl: { agree: 13 },
   sameHandleAcrossNetworks: { agree: 8, short: 2 },
   name: { agree: 4.5, partial: 2.5, weak: -1.5, disagree: -5 },
+  /**
+   * Term-frequency adjustment of an exact full-name agreement: log2(m/u) with m = 0.9 (a true match
+   * writes the contact's full name exactly) and u = 3 / contacts: when no other of the workspace's N
+   * contacts holds the name, its frequency is below 3/N with 95% confidence (the rule of three), so a
+   * small workspace cannot call a name rare. Bounded below by name.agree and above by the same handle on
+   * another network (8), the weakest strong field it may stand beside. Names several contacts hold get name.agree.
+   */
+  uniqueName: { m: 0.9, max: 8 },
   handleName: { agree: 3, partial: 1 },
   location: { agree: 2.5, partial: 1, disagree: -2 },
   language: { agree: 0.5, disagree: -0.5 },
@@ -236,10 +261,33 @@ function compareSameHandle(identity: IdentityFacts, contact: ContactFacts): Evid
   ];
 }
 
-function compareName(identity: IdentityFacts, contact: ContactFacts): Evidence[] {
+/**
+ * The weight of an exact full-name agreement given how many contacts carry the name (term-frequency
+ * adjusted, as record linkage systems such as Splink do): a name only this contact holds, in a workspace of
+ * N contacts, weighs log2(m·N/3), bounded to [name.agree, uniqueName.max]; a name several contacts hold, or
+ * an unknown frequency, weighs name.agree.
+ */
+export function uniqueNameWeight(holders: number | undefined, contacts: number | undefined): number {
+  if (holders !== 1 || !contacts || contacts < 1) return WEIGHTS.name.agree;
+  return round(Math.min(WEIGHTS.uniqueName.max, Math.max(WEIGHTS.name.agree, Math.log2((WEIGHTS.uniqueName.m * contacts) / 3))));
+}
+
+/** An exact full-name agreement on a name no other contact holds, weighted up by its rarity. */
+export function isUniqueNameEvidence(e: Evidence): boolean {
+  return e.type === 'name' && e.outcome === 'agree' && e.weight > WEIGHTS.name.agree;
+}
+
+function compareName(identity: IdentityFacts, contact: ContactFacts, shared: SharedCounts): Evidence[] {
   const similarity = nameSimilarity(identity.displayName, contact.name);
   if (similarity === null) return [];
   const s = round(similarity);
+  const key = fullNameKey(contact.name);
+  if (key !== null && key === fullNameKey(identity.displayName)) {
+    const holders = shared.names?.get(key);
+    const weight = uniqueNameWeight(holders, shared.contacts);
+    if (weight > WEIGHTS.name.agree) return [{ type: 'name', outcome: 'agree', weight, strength: 'weak', text: `same full name, held by no other of ${shared.contacts} contacts` }];
+    if (holders !== undefined && holders > 1) return [{ type: 'name', outcome: 'agree', weight: WEIGHTS.name.agree, strength: 'weak', text: `same full name, held by ${holders} contacts` }];
+  }
   if (similarity >= JW.agree) return [{ type: 'name', outcome: 'agree', weight: WEIGHTS.name.agree, strength: 'weak', text: `name similarity ${s}` }];
   if (similarity >= JW.partial) return [{ type: 'name', outcome: 'partial', weight: WEIGHTS.name.partial, strength: 'weak', text: `name similarity ${s}` }];
   if (similarity >= JW.weak) return [{ type: 'name', outcome: 'disagree', weight: WEIGHTS.name.weak, strength: 'weak', text: `names differ (similarity ${s})` }];
@@ -423,7 +471,7 @@ export function scorePair(identity: IdentityFacts, contact: ContactFacts, shared
     ...compareHandles(identity, contact),
     ...compareProfileUrl(identity, contact),
     ...compareSameHandle(identity, contact),
-    ...compareName(identity, contact),
+    ...compareName(identity, contact, shared),
     ...compareHandleName(identity, contact),
     ...compareLocation(identity, contact),
     ...compareLanguage(identity, contact),
@@ -472,7 +520,11 @@ export function decide(candidates: PairScore[], rejectedContactIds: ReadonlySet<
   const best = ranked[0] ?? null;
   if (!best) return { decision: 'none', best: null, candidates: ranked, reason: 'no candidate contact' };
   const runnerUp = ranked[1];
-  const { agreeing, decisive } = supports(best);
+  const support = supports(best);
+  const { agreeing } = support;
+  // A full name no other contact holds, with the contact's city, and no other candidate whose name agrees:
+  // strong evidence together (the name alone never is; namesakes and shared names get no boost).
+  const decisive = support.decisive || (best.evidence.some(isUniqueNameEvidence) && best.evidence.some((e) => e.type === 'location' && e.outcome === 'agree') && !ranked.slice(1).some((c) => c.evidence.some((e) => e.type === 'name' && (e.outcome === 'agree' || e.outcome === 'partial'))));
   if (best.weight < SUGGEST_THRESHOLD) return { decision: 'none', best: null, candidates: ranked, reason: `best weight ${best.weight} below the suggestion threshold ${SUGGEST_THRESHOLD}` };
   if (agreeing < 2 && !decisive) return { decision: 'none', best: null, candidates: ranked, reason: 'a single weak field is never enough' };
   const margin = runnerUp ? best.weight - runnerUp.weight : Infinity;

@@ -51,6 +51,25 @@ export async function countContactsByEmail(db: Kysely<Database>, workspaceId: st
   return new Map(rows.rows.map((r) => [r.email, Number(r.n)]));
 }
 
+/**
+ * Name term frequencies for a batch: for each full-name key (model.fullNameKey: `n:` tokens joined by '|'),
+ * how many live contacts hold all its tokens (the GIN index on townhall_contact_keys, one grouped query),
+ * and how many live contacts the workspace has.
+ */
+export async function countContactsByName(db: Kysely<Database>, workspaceId: string, nameKeys: string[]): Promise<{ names: Map<string, number>; contacts: number }> {
+  const total = await sql<{ n: number }>`
+    select count(*)::int as n from contacts where workspace_id = ${workspaceId} and merged_into_id is null`.execute(db);
+  const contacts = Number(total.rows[0]?.n ?? 0);
+  if (nameKeys.length === 0) return { names: new Map(), contacts };
+  const rows = await sql<{ key: string; n: number }>`
+    select q.key, count(c.id)::int as n
+    from unnest(${nameKeys}::text[]) as q(key)
+    join contacts c on c.workspace_id = ${workspaceId} and c.merged_into_id is null
+      and townhall_contact_keys(c.name, c.emails, c.phones, c.custom) @> string_to_array(q.key, '|')
+    group by q.key`.execute(db);
+  return { names: new Map(rows.rows.map((r) => [r.key, Number(r.n)])), contacts };
+}
+
 /** How many live contacts hold each phone key (last nine digits). */
 export async function countContactsByPhone(db: Kysely<Database>, workspaceId: string, phoneKeys: string[]): Promise<Map<string, number>> {
   if (phoneKeys.length === 0) return new Map();

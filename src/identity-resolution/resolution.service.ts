@@ -12,11 +12,12 @@ import { findContact } from '../customers/contacts.repository.ts';
 import type { Database, IdentityRow } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { contactKeys, identityKeys, type BlockingKeys } from './blocking.ts';
-import { AUTO_THRESHOLD, listedOnContact, resolveIdentity, statedDetails, SUGGEST_THRESHOLD, type ContactFacts, type Evidence, type IdentityFacts, type IdentityMessage, type Resolution } from './model.ts';
+import { AUTO_THRESHOLD, fullNameKey, listedOnContact, resolveIdentity, statedDetails, SUGGEST_THRESHOLD, type ContactFacts, type Evidence, type IdentityFacts, type IdentityMessage, type Resolution, type SharedCounts } from './model.ts';
 import {
   coOccurringContacts,
   contactNames,
   countContactsByEmail,
+  countContactsByName,
   countContactsByPhone,
   findCandidateContacts,
   findIdentitiesByIds,
@@ -176,9 +177,12 @@ async function scoreBatch(db: Kysely<Database>, workspaceId: string, identities:
   );
   const contacts = rows.map(contactFactsOf);
   const indexed = contacts.map((c) => ({ contact: c, keys: contactKeys(c), urls: new Set(c.urls.map(normalizeUrl)) }));
-  const shared = {
+  const nameCounts = await countContactsByName(db, workspaceId, [...new Set(contacts.map((c) => fullNameKey(c.name)).filter((k): k is string => k !== null))]);
+  const shared: SharedCounts = {
     emails: await countContactsByEmail(db, workspaceId, [...new Set(keys.flatMap((k) => k.emails))]),
     phones: await countContactsByPhone(db, workspaceId, [...new Set(keys.flatMap((k) => k.phones))]),
+    names: nameCounts.names,
+    contacts: nameCounts.contacts,
   };
   facts.forEach((f, i) => {
     const k = keys[i];

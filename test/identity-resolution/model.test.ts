@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTO_THRESHOLD, decide, listedOnContact, resolveIdentity, scorePair, type ContactFacts, type IdentityFacts, type SharedCounts } from '../../src/identity-resolution/model.ts';
+import { AUTO_THRESHOLD, decide, fullNameKey, listedOnContact, uniqueNameWeight, WEIGHTS, resolveIdentity, scorePair, type ContactFacts, type IdentityFacts, type SharedCounts } from '../../src/identity-resolution/model.ts';
 import { fold, isRoleAddress, jaroWinkler, nameSimilarity, normalizeUrl, phoneKey, statementsIn } from '../../src/identity-resolution/text.ts';
 
 const identity = (facts: Partial<IdentityFacts> = {}): IdentityFacts => ({
@@ -169,5 +169,55 @@ describe('details an identity states itself', () => {
 
   it('reads customer and order numbers from the contact custom fields', () => {
     expect(listedOnContact({ customer_number: 'K-200123', orders: '#1000123;#1000124' }).orderIds).toEqual(['K-200123', '#1000123', '#1000124']);
+  });
+});
+
+describe('term-frequency-adjusted name weights', () => {
+  const key = fullNameKey('Jürgen Lindenberger') ?? '';
+  const counts = (holders: number, contacts = 4000): SharedCounts => ({ emails: new Map(), phones: new Map(), names: new Map([[key, holders]]), contacts });
+  const jurgen = contact({ name: 'Jürgen Lindenberger', city: 'Leipzig', languages: ['de'] });
+  const nameWeight = (shared: SharedCounts, displayName = 'Juergen Lindenberger') => scorePair(identity({ displayName }), jurgen, shared).evidence.find((e) => e.type === 'name')?.weight;
+
+  it('weighs a rare full name up to the cap, a common one (or an unknown frequency) at the fixed weight', () => {
+    expect(fullNameKey('Jürgen Lindenberger')).toBe('n:jurgen|n:lindenberger');
+    expect(fullNameKey('Juergen LINDENBERGER')).toBe(key);
+    expect(fullNameKey('Jürgen')).toBeNull();
+    expect(nameWeight(counts(1))).toBe(WEIGHTS.uniqueName.max);
+    expect(nameWeight(counts(7))).toBe(WEIGHTS.name.agree);
+    expect(nameWeight(counts(2))).toBe(WEIGHTS.name.agree);
+    expect(nameWeight(none)).toBe(WEIGHTS.name.agree);
+    // Rule of three: u = 3/N, so a small workspace cannot call a name rare; in between, log2(0.9·N/3).
+    expect(uniqueNameWeight(1, 30)).toBe(WEIGHTS.name.agree);
+    expect(uniqueNameWeight(1, 400)).toBeCloseTo(Math.log2(120), 2);
+    expect(uniqueNameWeight(1, 1_000_000)).toBe(WEIGHTS.uniqueName.max);
+    // Only an exact full name is adjusted: a typo keeps the fixed agreement weight.
+    expect(nameWeight(counts(1), 'Jürgen Lindenbreger')).toBe(WEIGHTS.name.agree);
+  });
+
+  it('a unique full name with the contact\'s city and no competing candidate links automatically', () => {
+    const result = resolveIdentity(identity({ displayName: 'Jürgen Lindenberger', location: 'Leipzig, Germany', language: 'de' }), [jurgen], counts(1));
+    expect(result.decision).toBe('auto');
+    expect(result.best?.evidence.map((e) => e.text)).toContain('same full name, held by no other of 4000 contacts');
+  });
+
+  it('a name alone never links, however rare', () => {
+    const alone = resolveIdentity(identity({ displayName: 'Jürgen Lindenberger' }), [jurgen], counts(1));
+    expect(alone.decision).toBe('none');
+    const withLanguage = resolveIdentity(identity({ displayName: 'Jürgen Lindenberger', language: 'de' }), [jurgen], counts(1));
+    expect(withLanguage.decision).not.toBe('auto');
+  });
+
+  it('namesakes stay suggestions: a name several contacts hold gets no boost', () => {
+    const namesake = contact({ id: 'c2', name: 'Jürgen Lindenberger', city: 'Bremen', languages: ['de'] });
+    const result = resolveIdentity(identity({ displayName: 'Jürgen Lindenberger', location: 'Leipzig', language: 'de' }), [jurgen, namesake], counts(2));
+    expect(result.decision).toBe('suggested');
+    expect(result.best?.contactId).toBe('c1');
+    expect(result.best?.evidence.find((e) => e.type === 'name')).toMatchObject({ weight: WEIGHTS.name.agree, text: 'same full name, held by 2 contacts' });
+  });
+
+  it('a unique name with the city is not decisive when another candidate\'s name agrees too', () => {
+    const close = contact({ id: 'c2', name: 'Jürgen Lindenberg', city: 'Leipzig' });
+    const result = resolveIdentity(identity({ displayName: 'Jürgen Lindenberger', location: 'Leipzig' }), [jurgen, close], counts(1));
+    expect(result.decision).not.toBe('auto');
   });
 });

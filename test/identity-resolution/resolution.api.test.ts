@@ -196,4 +196,36 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
     const linked = await server.request('GET', `/api/v1/identities/${ig}`, { token: ws.tokens.agent });
     expect(linked.body).toMatchObject({ contactId, link: { status: 'auto' } });
   });
+
+  it('weighs a full name by how many contacts hold it: a unique name with the city links, namesakes and a name alone do not', async () => {
+    // A workspace of 900 contacts, large enough (rule of three) for a name held by one contact to count as rare.
+    const big = await seedWorkspace(store.db, 'name-frequency');
+    await store.db
+      .insertInto('contacts')
+      .values(Array.from({ length: 900 }, () => ({ workspace_id: big.workspaceId, name: 'Filler Placeholder', first_name: null, last_name: null, emails: [], phones: [], city: 'Nowhere', country: null, languages: [], account_id: null, owner_id: null, custom: '{}', consent: '{}', merged_into_id: null })))
+      .execute();
+    const create = async (path: string, body: Record<string, unknown>) => {
+      const res = await server.request('POST', path, { token: big.tokens.agent, body });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id as string;
+    };
+    const resolveIn = (id: string) => server.request('POST', `/api/v1/identities/${id}/resolve`, { token: big.tokens.agent, body: {} });
+    const texts = (body: { link: { evidence: { text: string }[] } | null }) => body.link?.evidence.map((e) => e.text) ?? [];
+
+    const jurgen = await create('/api/v1/contacts', { name: 'Jürgen Lindenberger', city: 'Leipzig', languages: ['de'] });
+    const unique = await resolveIn(await create('/api/v1/identities', { channel: 'x', externalId: 'x-jl', handle: '@jl_saxony', displayName: 'Juergen Lindenberger', location: 'Leipzig', language: 'de' }));
+    expect(unique.status, unique.text).toBe(200);
+    expect(unique.body).toMatchObject({ contactId: jurgen, link: { status: 'auto' } });
+    expect(texts(unique.body)).toContain('same full name, held by no other of 901 contacts');
+
+    await create('/api/v1/contacts', { name: 'Marta Kowalczyk', city: 'Poznan' });
+    await create('/api/v1/contacts', { name: 'Marta Kowalczyk', city: 'Lodz' });
+    const namesake = await resolveIn(await create('/api/v1/identities', { channel: 'x', externalId: 'x-mk', handle: '@mk_pl', displayName: 'Marta Kowalczyk', location: 'Lodz' }));
+    expect(namesake.body).toMatchObject({ contactId: null, link: { status: 'suggested' } });
+    expect(texts(namesake.body)).toContain('same full name, held by 2 contacts');
+
+    await create('/api/v1/contacts', { name: 'Henrike Oberwallner', city: 'Kiel' });
+    const alone = await resolveIn(await create('/api/v1/identities', { channel: 'x', externalId: 'x-ho', handle: '@ho_x', displayName: 'Henrike Oberwallner' }));
+    expect(alone.body).toMatchObject({ contactId: null, link: null });
+  });
 });

@@ -4,7 +4,7 @@
  * and recall of automatic links and of suggestions. Pure.
  */
 import { contactKeys, identityKeys } from '../blocking.ts';
-import { decide, resolveIdentity, scorePair, statedDetails, type ContactFacts, type Decision, type IdentityFacts, type SharedCounts } from '../model.ts';
+import { decide, fullNameKey, resolveIdentity, scorePair, statedDetails, type ContactFacts, type Decision, type IdentityFacts, type SharedCounts } from '../model.ts';
 import { normalizeEmail, normalizeHandle, phoneKey } from '../text.ts';
 import type { GeneratedSet } from './generate.ts';
 
@@ -44,6 +44,21 @@ export function evaluate(set: GeneratedSet): Metrics {
     for (const e of new Set(contact.emails.map((x) => normalizeEmail(x)).filter((x): x is string => x !== null))) shared.emails.set(e, (shared.emails.get(e) ?? 0) + 1);
     for (const p of new Set(contact.phones.map(phoneKey).filter((x): x is string => x !== null))) shared.phones.set(p, (shared.phones.get(p) ?? 0) + 1);
   }
+  // Name term frequencies as the store counts them: contacts whose name holds every token of a contact's full-name key.
+  const byToken = new Map<string, Set<string>>();
+  const fullKeys = new Set<string>();
+  for (const contact of set.contacts) {
+    const key = fullNameKey(contact.name);
+    if (!key) continue;
+    fullKeys.add(key);
+    for (const token of key.split('|')) byToken.set(token, (byToken.get(token) ?? new Set()).add(contact.id));
+  }
+  // A contact with a single token (or none) cannot hold a two-token key; every contact holding all tokens has a key itself.
+  shared.names = new Map([...fullKeys].map((key) => {
+    const [first, ...rest] = key.split('|').map((t) => byToken.get(t) ?? new Set<string>());
+    return [key, [...(first ?? [])].filter((id) => rest.every((s) => s.has(id))).length];
+  }));
+  shared.contacts = set.contacts.length;
 
   // Accounts an identity lists as its own (bio, signature) and, the other way, who lists an account.
   const accountKey = (channel: string, handle: string | null) => `${channel}:${normalizeHandle(handle) ?? ''}`;

@@ -13,12 +13,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { systemActor } from '../src/auth/actor.ts';
 import { importContacts, type ImportReport } from '../src/customers/contacts-import.service.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
-import { openStore } from '../src/platform/db/store.ts';
-import { ensureWorkspace } from '../src/workspaces/bootstrap.ts';
+import { withFreshStore } from './fresh-store.ts';
 
 const ROWS = Number(process.env['BENCH_CONTACTS'] ?? 20_000);
 /** A PostgreSQL server to import into instead of the embedded store (a fresh database is created there). */
@@ -70,13 +67,7 @@ async function timed(store: string, run: string, task: () => Promise<ImportRepor
 }
 
 async function benchStore(label: string, path: string, postgres: boolean): Promise<Result[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'townhall-bench-store-'));
-  const database = `townhall_bench_${process.pid}_contacts`;
-  if (postgres) await adminQuery(`drop database if exists ${database}`).then(() => adminQuery(`create database ${database}`));
-  const store = postgres && DATABASE_URL ? await openStore({ databaseUrl: withDatabase(DATABASE_URL, database) }) : await openStore({ dataDir: dir });
-  try {
-    await migrateToLatest(store.db);
-    const { workspaceId } = await ensureWorkspace(store.db, { password: 'bench-password' });
+  return withFreshStore({ databaseUrl: postgres ? DATABASE_URL : undefined, name: 'contacts' }, async (store, workspaceId) => {
     const actor = systemActor(workspaceId);
     const results: Result[] = [];
     process.stderr.write(`${label}: first import…\n`);
@@ -84,27 +75,7 @@ async function benchStore(label: string, path: string, postgres: boolean): Promi
     process.stderr.write(`${label}: same file again…\n`);
     results.push(await timed(label, 'same file again (all match)', () => importContacts(store.db, actor, createReadStream(path))));
     return results;
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-    if (postgres) await adminQuery(`drop database if exists ${database} with (force)`);
-  }
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
+  });
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'townhall-bench-contacts-'));

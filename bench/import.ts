@@ -12,11 +12,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { importFile } from '../src/intake/import.service.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
-import { openStore } from '../src/platform/db/store.ts';
-import { ensureWorkspace } from '../src/workspaces/bootstrap.ts';
+import { withFreshStore } from './fresh-store.ts';
 
 const POSTS = Number(process.env['BENCH_IMPORT_POSTS'] ?? 1_000_000);
 /** A PostgreSQL server to import into instead of the embedded store (a fresh database is created there). */
@@ -70,13 +67,7 @@ function xResponseLine(page: number): string {
 }
 
 async function run(label: string, channel: string, path: string, expected: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'townhall-bench-store-'));
-  const database = `townhall_bench_${process.pid}_${channel}`;
-  if (DATABASE_URL) await adminQuery(`drop database if exists ${database}`).then(() => adminQuery(`create database ${database}`));
-  const store = DATABASE_URL ? await openStore({ databaseUrl: withDatabase(DATABASE_URL, database) }) : await openStore({ dataDir: dir });
-  try {
-    await migrateToLatest(store.db);
-    const { workspaceId } = await ensureWorkspace(store.db, { password: 'bench-password' });
+  return withFreshStore({ databaseUrl: DATABASE_URL, name: channel }, async (store, workspaceId) => {
     let peakRss = 0;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
     const started = performance.now();
@@ -96,27 +87,7 @@ async function run(label: string, channel: string, path: string, expected: numbe
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (summary.imported !== expected) throw new Error(`${label}: expected ${expected} posts, imported ${summary.imported} (rejected ${summary.rejected})`);
     return { label, posts: summary.imported, seconds, postsPerSecond: Math.round(summary.imported / seconds), peakRssMiB: Math.round(peakRss / 2 ** 20) };
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-    if (DATABASE_URL) await adminQuery(`drop database if exists ${database} with (force)`);
-  }
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
+  });
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'townhall-bench-import-'));

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertOutbox } from '../../src/outbox/outbox.repository.ts';
-import type { Store } from '../../src/platform/db/store.ts';
-import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../support/server.ts';
-import { openTestStore, STORE_KINDS } from '../support/stores.ts';
+import { useTestServer } from '../support/server.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 
 interface Item {
   kind: string;
@@ -13,22 +12,10 @@ interface Item {
 }
 
 describe.each(STORE_KINDS)('contact timeline with the brand replies on %s', (kind) => {
-  let store: Store;
-  let server: TestServer;
-  let ws: SeededWorkspace;
+  const t = useTestServer(kind, 'timeline-out');
 
-  beforeAll(async () => {
-    store = await openTestStore(kind);
-    server = await startTestServer(store);
-    ws = await seedWorkspace(store.db, 'timeline-out');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await store?.close();
-  });
-
-  const post = async (path: string, body: unknown, token = ws.tokens.admin) => {
-    const res = await server.request('POST', path, { token, body });
+  const post = async (path: string, body: unknown, token = t.ws.tokens.admin) => {
+    const res = await t.server.request('POST', path, { token, body });
     expect([200, 201], `${path}: ${res.text}`).toContain(res.status);
     return res.body;
   };
@@ -62,21 +49,21 @@ describe.each(STORE_KINDS)('contact timeline with the brand replies on %s', (kin
     await post('/api/v1/posts', { channel: 'x', externalId: `sr-${unique()}`, kind: 'reply', direction: 'out', parentExternalId: strangerPost.externalId, text: 'Hi stranger', postedAt: at(2) });
     await post('/api/v1/posts', { channel: 'x', externalId: `sd-${unique()}`, kind: 'direct', direction: 'out', visibility: 'private', threadExternalId: `dm:${unique()}`, text: 'other DM', postedAt: at(3) });
 
-    const connection = await store.db
+    const connection = await t.store.db
       .insertInto('channel_connections')
-      .values({ workspace_id: ws.workspaceId, type: 'x', name: `X ${unique()}`, settings: '{}', state: '{}' })
+      .values({ workspace_id: t.ws.workspaceId, type: 'x', name: `X ${unique()}`, settings: '{}', state: '{}' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const outbox = async (kind: 'reply' | 'message', inReplyTo: { id: string; externalId: string }, text: string, status: 'pending' | 'failed' | 'sent', createdAt: string, externalId: string | null = null) => {
-      const row = await insertOutbox(store.db, {
-        workspaceId: ws.workspaceId,
+      const row = await insertOutbox(t.store.db, {
+        workspaceId: t.ws.workspaceId,
         connectionId: connection.id,
         kind,
         inReplyToPostId: inReplyTo.id,
         body: { text, channel: 'x', inReplyTo: { externalId: inReplyTo.externalId } },
-        createdBy: ws.users.agent.id,
+        createdBy: t.ws.users.agent.id,
       });
-      await sql`update outbox set status = ${status}, external_id = ${externalId}, created_at = ${createdAt}::timestamptz where id = ${row.id}`.execute(store.db);
+      await sql`update outbox set status = ${status}, external_id = ${externalId}, created_at = ${createdAt}::timestamptz where id = ${row.id}`.execute(t.store.db);
       return row;
     };
     // Queued: a reply to the tweet; failed: a private message about the DM, created at the DM's very time.
@@ -94,7 +81,7 @@ describe.each(STORE_KINDS)('contact timeline with the brand replies on %s', (kin
 
   it('shows the brand replies, DMs, emails and outbox messages as their own items, ordered with the inbound ones', async () => {
     const c = await conversationWithBrand();
-    const res = await server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?limit=200`, { token: ws.tokens.analyst });
+    const res = await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?limit=200`, { token: t.ws.tokens.analyst });
     expect(res.status, res.text).toBe(200);
     const items: Item[] = res.body.items;
     const messages = items.filter((i) => i.kind === 'post' || i.kind === 'outbox');
@@ -115,26 +102,26 @@ describe.each(STORE_KINDS)('contact timeline with the brand replies on %s', (kin
     expect(item(c.reply.id)).toMatchObject({ postKind: 'reply', channel: 'x', direction: 'out', visibility: 'public', text: 'Sorry! DM us', status: 'sent', inReplyToPostId: c.tweet.id });
     expect(item(c.dmAnswer.id)).toMatchObject({ postKind: 'direct', channel: 'x', direction: 'out', visibility: 'private', status: 'sent' });
     expect(item(c.mailAnswer.id)).toMatchObject({ postKind: 'email', channel: 'email', direction: 'out', text: 'Attached', status: 'sent', inReplyToPostId: c.email.id });
-    expect(item(c.sentPost.id)).toMatchObject({ direction: 'out', status: 'sent', outboxId: c.sent.id, authorId: ws.users.agent.id });
-    expect(item(c.queued.id)).toMatchObject({ postKind: 'reply', channel: 'x', direction: 'out', visibility: 'public', text: 'We are on it', status: 'pending', inReplyToPostId: c.tweet.id, outboxId: c.queued.id, authorId: ws.users.agent.id });
+    expect(item(c.sentPost.id)).toMatchObject({ direction: 'out', status: 'sent', outboxId: c.sent.id, authorId: t.ws.users.agent.id });
+    expect(item(c.queued.id)).toMatchObject({ postKind: 'reply', channel: 'x', direction: 'out', visibility: 'public', text: 'We are on it', status: 'pending', inReplyToPostId: c.tweet.id, outboxId: c.queued.id, authorId: t.ws.users.agent.id });
     expect(item(c.failed.id)).toMatchObject({ postKind: 'direct', visibility: 'private', status: 'failed', inReplyToPostId: c.dm.id });
     expect(item(c.tweet.id)).toMatchObject({ direction: 'in', status: null });
     expect(items.some((i) => i.id === c.sent.id)).toBe(false);
 
-    const profile = await server.request('GET', `/api/v1/contacts/${c.contact.id}/profile`, { token: ws.tokens.analyst });
+    const profile = await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/profile`, { token: t.ws.tokens.analyst });
     expect(profile.body.lastOutboundAt).toBe(at(4, 12));
   });
 
   it('pages across inbound and outbound items of equal timestamps with exact cursors: no gaps, no repeats', async () => {
     const c = await conversationWithBrand();
-    const all = (await server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?limit=200`, { token: ws.tokens.agent })).body.items.map((i: Item) => `${i.kind}:${i.id}`);
+    const all = (await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?limit=200`, { token: t.ws.tokens.agent })).body.items.map((i: Item) => `${i.kind}:${i.id}`);
     expect(new Set(all).size).toBe(all.length);
     for (const limit of [1, 2, 3, 4]) {
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res = await server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: ws.tokens.agent });
+        const res = await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: t.ws.tokens.agent });
         expect(res.status, res.text).toBe(200);
         seen.push(...res.body.items.map((i: Item) => `${i.kind}:${i.id}`));
         cursor = res.body.nextCursor;

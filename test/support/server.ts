@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import { systemActor } from '../../src/auth/actor.ts';
 import { createApiToken } from '../../src/auth/auth.service.ts';
 import { ROLES } from '../../src/auth/policy.ts';
@@ -12,6 +13,7 @@ import { buildServer } from '../../src/platform/http/server.ts';
 import { SecretBox } from '../../src/platform/secrets.ts';
 import { insertUser } from '../../src/users/users.repository.ts';
 import { insertWorkspace } from '../../src/workspaces/workspaces.repository.ts';
+import { openTestStore, type StoreKind } from './stores.ts';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -83,4 +85,44 @@ export async function seedWorkspace(db: Kysely<Database>, label = 'ws'): Promise
     tokens[role] = (await createApiToken(db, systemActor(workspace.id), { name: `${role} token`, userId: user.id }, new Date())).token;
   }
   return { workspaceId: workspace.id, users, tokens };
+}
+
+export interface TestServerFixture {
+  readonly store: Store;
+  readonly server: TestServer;
+  readonly ws: SeededWorkspace;
+}
+
+/**
+ * The usual setup of an API test file: a store of `kind`, the real server on loopback and a seeded
+ * workspace, opened before the describe block's tests and closed after them. Read the fields inside tests.
+ */
+export function useTestServer(kind: StoreKind, workspaceLabel: string, env: Record<string, string> = {}): TestServerFixture {
+  let store: Store | undefined;
+  let server: TestServer | undefined;
+  let ws: SeededWorkspace | undefined;
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    server = await startTestServer(store, env);
+    ws = await seedWorkspace(store.db, workspaceLabel);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+  });
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`useTestServer: ${name} is only available inside tests`);
+    return value;
+  };
+  return {
+    get store() {
+      return ready(store, 'store');
+    },
+    get server() {
+      return ready(server, 'server');
+    },
+    get ws() {
+      return ready(ws, 'ws');
+    },
+  };
 }

@@ -32,9 +32,11 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
   let store: Store;
   let server: TestServer;
   let ws: SeededWorkspace;
-  // Time moves forward by hand so retries become due without waiting.
-  let clock = Date.parse('2026-11-23T10:00:00Z');
-  const deps = () => ({ db: store.db, config: { allowPrivateNetwork: true }, secrets: server.ctx.secrets, log: server.app.log, now: () => new Date(clock) });
+  // The worker's clock runs ahead of the real one by hand, so retries become due without waiting. It is
+  // the real time plus an offset: the reply routes queue with the real clock, so a fixed clock would fall
+  // behind them as the calendar moves on.
+  let ahead = 0;
+  const deps = () => ({ db: store.db, config: { allowPrivateNetwork: true }, secrets: server.ctx.secrets, log: server.app.log, now: () => new Date(Date.now() + ahead) });
 
   beforeAll(async () => {
     store = await openTestStore(kind);
@@ -70,9 +72,9 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
       expect(waiting.body).toMatchObject({ status: 'pending', attempts: 1 });
       expect(waiting.body.lastError).toMatch(/503/);
 
-      clock += 3600_000;
+      ahead += 3600_000;
       expect(await drainOutbox(deps())).toEqual({ sent: 0, retry: 1, failed: 0 });
-      clock += 3600_000;
+      ahead += 3600_000;
       expect(await drainOutbox(deps())).toEqual({ sent: 1, retry: 0, failed: 0 });
 
       const sent = await server.request('GET', `/api/v1/outbox/${queued.body.id}`, { token: ws.tokens.agent });
@@ -96,7 +98,7 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
       const queued = await server.request('POST', `/api/v1/posts/${postId}/replies`, { token: ws.tokens.agent, body: { text: 'Sorry!', private: true } });
       await store.db.updateTable('outbox').set({ max_attempts: 2 }).where('id', '=', queued.body.id).execute();
       await drainOutbox(deps());
-      clock += 24 * 3600_000;
+      ahead += 24 * 3600_000;
       expect(await drainOutbox(deps())).toEqual({ sent: 0, retry: 0, failed: 1 });
       const failed = await server.request('GET', `/api/v1/outbox/${queued.body.id}`, { token: ws.tokens.analyst });
       expect(failed.body).toMatchObject({ status: 'failed', kind: 'message', attempts: 2 });

@@ -13,6 +13,8 @@ export function fold(text: string): string {
     .replace(/ø/g, 'o')
     .replace(/œ/g, 'oe')
     .replace(/ł/g, 'l')
+    // Turkish dotless i has no decomposition: Yılmaz and Yilmaz are the same name written two ways.
+    .replace(/ı/g, 'i')
     .normalize('NFD')
     .replace(/\p{M}+/gu, '');
 }

@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nameTokens } from '../../src/identity-resolution/text.ts';
+import type { Store } from '../../src/platform/db/store.ts';
+import { openTestStore, STORE_KINDS } from '../support/stores.ts';
+
+/**
+ * The SQL blocking keys (migration 0006, `townhall_contact_keys`) must fold names exactly as the model
+ * does (`nameTokens`), or a contact is never found as a candidate for its own identity.
+ */
+const NAMES = [
+  'José Núñez Ortíz',
+  'Łukasz Dvořák',
+  'Mehmet Yılmaz',
+  'Søren Bjørnsen',
+  'Zoë Lefèvre',
+  'Jürgen Müller-Weiß',
+  'Ægir Cœurdelion',
+  'Ana Peña Ibáñez',
+  'Şule Öztürk',
+  'Tomáš Dušek',
+];
+
+describe.each(STORE_KINDS)('name blocking keys in SQL on %s', (kind) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('folds accented names to the tokens the model compares', async () => {
+    for (const name of NAMES) {
+      const { rows } = await sql<{ keys: string[] }>`select townhall_contact_keys(${name}, '{}'::text[], '{}'::text[], '{}'::jsonb) as keys`.execute(store.db);
+      const fromSql = (rows[0]?.keys ?? []).filter((k) => k.startsWith('n:')).sort();
+      const fromModel = [...new Set(nameTokens(name).filter((t) => t.length >= 3))].map((t) => `n:${t}`).sort();
+      expect(fromSql, name).toEqual(fromModel);
+    }
+  });
+});

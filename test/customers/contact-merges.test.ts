@@ -1,30 +1,19 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/db/store.ts';
-import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../support/server.ts';
-import { openTestStore, STORE_KINDS } from '../support/stores.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedWorkspace, useTestServer, type SeededWorkspace } from '../support/server.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 
 const TABLES = ['contacts', 'social_identities', 'deals', 'conversations', 'notes', 'lifecycle_changes'] as const;
 
 describe.each(STORE_KINDS)('contact merge and unmerge on %s', (kind) => {
-  let store: Store;
-  let server: TestServer;
-  let ws: SeededWorkspace;
+  const t = useTestServer(kind, 'merges');
   let other: SeededWorkspace;
-
   beforeAll(async () => {
-    store = await openTestStore(kind);
-    server = await startTestServer(store);
-    ws = await seedWorkspace(store.db, 'merges');
-    other = await seedWorkspace(store.db, 'merges-other');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await store?.close();
+    other = await seedWorkspace(t.store.db, 'merges-other');
   });
 
-  const post = async (path: string, body: unknown, token = ws.tokens.agent) => {
-    const res = await server.request('POST', path, { token, body });
+  const post = async (path: string, body: unknown, token = t.ws.tokens.agent) => {
+    const res = await t.server.request('POST', path, { token, body });
     expect([200, 201], `${path}: ${res.text}`).toContain(res.status);
     return res.body;
   };
@@ -33,16 +22,16 @@ describe.each(STORE_KINDS)('contact merge and unmerge on %s', (kind) => {
   async function rows(workspaceId: string): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
     for (const table of TABLES) {
-      const result = await sql<{ row: string }>`select to_jsonb(t)::text as row from ${sql.table(table)} t where workspace_id = ${workspaceId} order by id`.execute(store.db);
+      const result = await sql<{ row: string }>`select to_jsonb(t)::text as row from ${sql.table(table)} t where workspace_id = ${workspaceId} order by id`.execute(t.store.db);
       out[table] = result.rows.map((r) => r.row);
     }
     return out;
   }
 
   /** A contact with one row of every kind that belongs to a contact. */
-  async function contactWithHistory(name: string, fields: Record<string, unknown>, token = ws.tokens.agent) {
+  async function contactWithHistory(name: string, fields: Record<string, unknown>, token = t.ws.tokens.agent) {
     const contact = await post('/api/v1/contacts', { name, ...fields }, token);
-    await server.request('PATCH', `/api/v1/contacts/${contact.id}`, { token, body: { lifecycleStage: 'customer' } });
+    await t.server.request('PATCH', `/api/v1/contacts/${contact.id}`, { token, body: { lifecycleStage: 'customer' } });
     const suffix = Math.random().toString(36).slice(2, 8);
     await post('/api/v1/identities', { channel: 'x', externalId: `x-${suffix}`, handle: `@${suffix}`, contactId: contact.id }, token);
     await post('/api/v1/deals', { title: `Deal of ${name}`, contactId: contact.id }, token);
@@ -54,32 +43,32 @@ describe.each(STORE_KINDS)('contact merge and unmerge on %s', (kind) => {
   it('merges a contact and its rows into another, and the undo restores every row exactly', async () => {
     const target = await contactWithHistory('Ana Berg', { emails: ['ana@example.com'], phones: ['+49 30 1'], custom: { tier: 'gold' } });
     const source = await contactWithHistory('Ana B.', { emails: ['ana.b@mail.test'], city: 'Berlin', languages: ['de'], custom: { tier: 'silver', vip: true } });
-    const before = await rows(ws.workspaceId);
+    const before = await rows(t.ws.workspaceId);
 
     const merged = await post(`/api/v1/contacts/${target.id}/merge`, { sourceId: source.id });
     expect(merged.merge).toMatchObject({ targetId: target.id, sourceId: source.id, moved: { identities: 1, deals: 1, conversations: 1, notes: 1, lifecycleChanges: 2 }, undoneAt: null });
     expect(merged.contact).toMatchObject({ name: 'Ana Berg', emails: ['ana@example.com', 'ana.b@mail.test'], city: 'Berlin', languages: ['de'], custom: { tier: 'gold', vip: true } });
 
-    const sourceNow = await server.request('GET', `/api/v1/contacts/${source.id}`, { token: ws.tokens.agent });
+    const sourceNow = await t.server.request('GET', `/api/v1/contacts/${source.id}`, { token: t.ws.tokens.agent });
     expect(sourceNow.body.mergedIntoId).toBe(target.id);
-    const list = await server.request('GET', '/api/v1/contacts?limit=200', { token: ws.tokens.agent });
+    const list = await t.server.request('GET', '/api/v1/contacts?limit=200', { token: t.ws.tokens.agent });
     expect(list.body.items.map((c: { id: string }) => c.id)).not.toContain(source.id);
-    const identities = await server.request('GET', `/api/v1/identities?contactId=${target.id}`, { token: ws.tokens.agent });
+    const identities = await t.server.request('GET', `/api/v1/identities?contactId=${target.id}`, { token: t.ws.tokens.agent });
     expect(identities.status, identities.text).toBe(200);
     expect(identities.body.items).toHaveLength(2);
-    const lifecycle = await server.request('GET', `/api/v1/contacts/${target.id}/lifecycle`, { token: ws.tokens.agent });
+    const lifecycle = await t.server.request('GET', `/api/v1/contacts/${target.id}/lifecycle`, { token: t.ws.tokens.agent });
     expect(lifecycle.body.items).toHaveLength(4);
 
     const undone = await post(`/api/v1/contacts/${source.id}/unmerge`, {});
     expect(undone.merge.undoneAt).not.toBeNull();
     expect(undone.contact.mergedIntoId).toBeNull();
-    expect(await rows(ws.workspaceId)).toEqual(before);
+    expect(await rows(t.ws.workspaceId)).toEqual(before);
 
-    const audit = await server.request('GET', `/api/v1/audit?targetId=${target.id}`, { token: ws.tokens.admin });
+    const audit = await t.server.request('GET', `/api/v1/audit?targetId=${target.id}`, { token: t.ws.tokens.admin });
     const entries = audit.body.items.filter((e: { action: string }) => e.action.startsWith('contact.') && e.action.includes('merge'));
     expect(entries.map((e: { action: string }) => e.action)).toEqual(['contact.unmerged', 'contact.merged']);
     expect(entries[1].detail).toMatchObject({ mergeId: merged.merge.id, sourceId: source.id });
-    const history = await server.request('GET', `/api/v1/contacts/${source.id}/merges`, { token: ws.tokens.analyst });
+    const history = await t.server.request('GET', `/api/v1/contacts/${source.id}/merges`, { token: t.ws.tokens.analyst });
     expect(history.body.items.map((m: { id: string }) => m.id)).toEqual([merged.merge.id]);
   });
 
@@ -88,15 +77,15 @@ describe.each(STORE_KINDS)('contact merge and unmerge on %s', (kind) => {
     const source = await contactWithHistory('Ben Source', { emails: ['ben@other.test'], country: 'AT' });
     await post(`/api/v1/contacts/${target.id}/merge`, { sourceId: source.id });
     const later = await post(`/api/v1/contacts/${target.id}/notes`, { body: 'written after the merge' });
-    await server.request('PATCH', `/api/v1/contacts/${target.id}`, { token: ws.tokens.agent, body: { city: 'Graz' } });
+    await t.server.request('PATCH', `/api/v1/contacts/${target.id}`, { token: t.ws.tokens.agent, body: { city: 'Graz' } });
     await post(`/api/v1/contacts/${source.id}/unmerge`, {});
 
-    const targetNotes = await server.request('GET', `/api/v1/contacts/${target.id}/notes`, { token: ws.tokens.agent });
+    const targetNotes = await t.server.request('GET', `/api/v1/contacts/${target.id}/notes`, { token: t.ws.tokens.agent });
     expect(targetNotes.body.items.map((n: { id: string }) => n.id)).toContain(later.id);
     expect(targetNotes.body.items).toHaveLength(2);
-    const sourceNotes = await server.request('GET', `/api/v1/contacts/${source.id}/notes`, { token: ws.tokens.agent });
+    const sourceNotes = await t.server.request('GET', `/api/v1/contacts/${source.id}/notes`, { token: t.ws.tokens.agent });
     expect(sourceNotes.body.items.map((n: { body: string }) => n.body)).toEqual(['Note about Ben Source']);
-    const targetNow = (await server.request('GET', `/api/v1/contacts/${target.id}`, { token: ws.tokens.agent })).body;
+    const targetNow = (await t.server.request('GET', `/api/v1/contacts/${target.id}`, { token: t.ws.tokens.agent })).body;
     // country was filled by the merge and not touched since: it goes back; city was edited since: it stays.
     expect(targetNow).toMatchObject({ emails: ['ben@example.com'], country: null, city: 'Graz' });
   });
@@ -105,19 +94,19 @@ describe.each(STORE_KINDS)('contact merge and unmerge on %s', (kind) => {
     const a = await post('/api/v1/contacts', { name: 'Chain A' });
     const b = await post('/api/v1/contacts', { name: 'Chain B' });
     const c = await post('/api/v1/contacts', { name: 'Chain C' });
-    expect((await server.request('POST', `/api/v1/contacts/${a.id}/merge`, { token: ws.tokens.agent, body: { sourceId: a.id } })).status).toBe(400);
-    expect((await server.request('POST', `/api/v1/contacts/${a.id}/unmerge`, { token: ws.tokens.agent })).status).toBe(409);
+    expect((await t.server.request('POST', `/api/v1/contacts/${a.id}/merge`, { token: t.ws.tokens.agent, body: { sourceId: a.id } })).status).toBe(400);
+    expect((await t.server.request('POST', `/api/v1/contacts/${a.id}/unmerge`, { token: t.ws.tokens.agent })).status).toBe(409);
     await post(`/api/v1/contacts/${b.id}/merge`, { sourceId: a.id });
-    expect((await server.request('POST', `/api/v1/contacts/${c.id}/merge`, { token: ws.tokens.agent, body: { sourceId: a.id } })).status).toBe(409);
-    expect((await server.request('POST', `/api/v1/contacts/${a.id}/merge`, { token: ws.tokens.agent, body: { sourceId: c.id } })).status).toBe(409);
+    expect((await t.server.request('POST', `/api/v1/contacts/${c.id}/merge`, { token: t.ws.tokens.agent, body: { sourceId: a.id } })).status).toBe(409);
+    expect((await t.server.request('POST', `/api/v1/contacts/${a.id}/merge`, { token: t.ws.tokens.agent, body: { sourceId: c.id } })).status).toBe(409);
     await post(`/api/v1/contacts/${c.id}/merge`, { sourceId: b.id });
-    const outOfOrder = await server.request('POST', `/api/v1/contacts/${a.id}/unmerge`, { token: ws.tokens.agent });
+    const outOfOrder = await t.server.request('POST', `/api/v1/contacts/${a.id}/unmerge`, { token: t.ws.tokens.agent });
     expect(outOfOrder.status).toBe(409);
     expect(outOfOrder.body.detail).toMatch(/undo that merge first/);
     await post(`/api/v1/contacts/${b.id}/unmerge`, {});
     await post(`/api/v1/contacts/${a.id}/unmerge`, {});
-    expect((await server.request('GET', `/api/v1/contacts/${a.id}`, { token: ws.tokens.agent })).body.mergedIntoId).toBeNull();
-    expect((await server.request('POST', `/api/v1/contacts/${a.id}/merge`, { token: ws.tokens.analyst, body: { sourceId: c.id } })).status).toBe(403);
+    expect((await t.server.request('GET', `/api/v1/contacts/${a.id}`, { token: t.ws.tokens.agent })).body.mergedIntoId).toBeNull();
+    expect((await t.server.request('POST', `/api/v1/contacts/${a.id}/merge`, { token: t.ws.tokens.analyst, body: { sourceId: c.id } })).status).toBe(403);
   });
 
   it('refuses to merge or undo across workspaces', async () => {
@@ -125,13 +114,13 @@ describe.each(STORE_KINDS)('contact merge and unmerge on %s', (kind) => {
     const theirs = await post('/api/v1/contacts', { name: 'Theirs' }, other.tokens.agent);
     const theirsToo = await post('/api/v1/contacts', { name: 'Theirs too' }, other.tokens.agent);
     const before = await rows(other.workspaceId);
-    expect((await server.request('POST', `/api/v1/contacts/${mine.id}/merge`, { token: ws.tokens.agent, body: { sourceId: theirs.id } })).status).toBe(404);
-    expect((await server.request('POST', `/api/v1/contacts/${theirs.id}/merge`, { token: ws.tokens.agent, body: { sourceId: mine.id } })).status).toBe(404);
+    expect((await t.server.request('POST', `/api/v1/contacts/${mine.id}/merge`, { token: t.ws.tokens.agent, body: { sourceId: theirs.id } })).status).toBe(404);
+    expect((await t.server.request('POST', `/api/v1/contacts/${theirs.id}/merge`, { token: t.ws.tokens.agent, body: { sourceId: mine.id } })).status).toBe(404);
     await post(`/api/v1/contacts/${theirs.id}/merge`, { sourceId: theirsToo.id }, other.tokens.agent);
-    expect((await server.request('POST', `/api/v1/contacts/${theirsToo.id}/unmerge`, { token: ws.tokens.admin })).status).toBe(404);
-    expect((await server.request('GET', `/api/v1/contacts/${theirsToo.id}/merges`, { token: ws.tokens.admin })).status).toBe(404);
+    expect((await t.server.request('POST', `/api/v1/contacts/${theirsToo.id}/unmerge`, { token: t.ws.tokens.admin })).status).toBe(404);
+    expect((await t.server.request('GET', `/api/v1/contacts/${theirsToo.id}/merges`, { token: t.ws.tokens.admin })).status).toBe(404);
     await post(`/api/v1/contacts/${theirsToo.id}/unmerge`, {}, other.tokens.agent);
     expect(await rows(other.workspaceId)).toEqual(before);
-    expect((await server.request('GET', `/api/v1/contacts/${mine.id}`, { token: ws.tokens.agent })).body.mergedIntoId).toBeNull();
+    expect((await t.server.request('GET', `/api/v1/contacts/${mine.id}`, { token: t.ws.tokens.agent })).body.mergedIntoId).toBeNull();
   });
 });

@@ -1,28 +1,17 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/db/store.ts';
-import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../support/server.ts';
-import { openTestStore, STORE_KINDS } from '../support/stores.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedWorkspace, useTestServer, type SeededWorkspace } from '../support/server.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 
 describe.each(STORE_KINDS)('contact social profile on %s', (kind) => {
-  let store: Store;
-  let server: TestServer;
-  let ws: SeededWorkspace;
+  const t = useTestServer(kind, 'profile');
   let other: SeededWorkspace;
-
   beforeAll(async () => {
-    store = await openTestStore(kind);
-    server = await startTestServer(store);
-    ws = await seedWorkspace(store.db, 'profile');
-    other = await seedWorkspace(store.db, 'profile-other');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await store?.close();
+    other = await seedWorkspace(t.store.db, 'profile-other');
   });
 
-  const post = async (path: string, body: unknown, token = ws.tokens.admin) => {
-    const res = await server.request('POST', path, { token, body });
+  const post = async (path: string, body: unknown, token = t.ws.tokens.admin) => {
+    const res = await t.server.request('POST', path, { token, body });
     expect([200, 201], `${path}: ${res.text}`).toContain(res.status);
     return res.body;
   };
@@ -31,7 +20,7 @@ describe.each(STORE_KINDS)('contact social profile on %s', (kind) => {
   /** A post by an identity with the given analysis (as the analyzers store it). */
   async function analysed(identityId: string, postedAt: string, analysis: unknown, channel = 'x') {
     const created = await post('/api/v1/posts', { channel, externalId: `p-${unique()}`, text: 'some text', postedAt, authorIdentityId: identityId });
-    await sql`update posts set analysis = ${JSON.stringify(analysis)}::jsonb where id = ${created.id}`.execute(store.db);
+    await sql`update posts set analysis = ${JSON.stringify(analysis)}::jsonb where id = ${created.id}`.execute(t.store.db);
     return created;
   }
 
@@ -52,11 +41,11 @@ describe.each(STORE_KINDS)('contact social profile on %s', (kind) => {
 
     const open = await post('/api/v1/conversations', { channel: 'x', subject: 'Late parcel', contactId: contact.id });
     const closed = await post('/api/v1/conversations', { channel: 'x', subject: 'Old question', status: 'closed', contactId: contact.id });
-    await sql`update conversations set last_activity_at = '2026-03-12T10:00:00Z' where id = ${open.id}`.execute(store.db);
-    await sql`update conversations set last_activity_at = '2026-02-01T10:00:00Z' where id = ${closed.id}`.execute(store.db);
+    await sql`update conversations set last_activity_at = '2026-03-12T10:00:00Z' where id = ${open.id}`.execute(t.store.db);
+    await sql`update conversations set last_activity_at = '2026-02-01T10:00:00Z' where id = ${closed.id}`.execute(t.store.db);
     await post('/api/v1/posts', { channel: 'x', externalId: `o-${unique()}`, direction: 'out', text: 'Sorry, checking', postedAt: '2026-03-12T11:00:00.000Z', conversationId: open.id });
 
-    const res = await server.request('GET', `/api/v1/contacts/${contact.id}/profile`, { token: ws.tokens.analyst });
+    const res = await t.server.request('GET', `/api/v1/contacts/${contact.id}/profile`, { token: t.ws.tokens.analyst });
     expect(res.status, res.text).toBe(200);
     const profile = res.body;
     expect(profile.identities.map((i: { handle: string }) => i.handle)).toEqual(['@paula', 'paula.p']);
@@ -84,9 +73,9 @@ describe.each(STORE_KINDS)('contact social profile on %s', (kind) => {
 
   it('answers an empty profile for a contact without identities, and 404 to another workspace', async () => {
     const contact = await post('/api/v1/contacts', { name: 'Quiet Quentin' });
-    const res = await server.request('GET', `/api/v1/contacts/${contact.id}/profile`, { token: ws.tokens.agent });
+    const res = await t.server.request('GET', `/api/v1/contacts/${contact.id}/profile`, { token: t.ws.tokens.agent });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ identities: [], reach: 0, sentiment: [], topics: [], intents: [], lastContactAt: null, openConversations: [] });
-    expect((await server.request('GET', `/api/v1/contacts/${contact.id}/profile`, { token: other.tokens.admin })).status).toBe(404);
+    expect((await t.server.request('GET', `/api/v1/contacts/${contact.id}/profile`, { token: other.tokens.admin })).status).toBe(404);
   });
 });

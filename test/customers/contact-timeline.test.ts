@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/platform/db/store.ts';
-import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../support/server.ts';
-import { openTestStore, STORE_KINDS } from '../support/stores.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedWorkspace, useTestServer, type SeededWorkspace } from '../support/server.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 
 interface Item {
   kind: string;
@@ -12,31 +11,21 @@ interface Item {
 }
 
 describe.each(STORE_KINDS)('contact timeline on %s', (kind) => {
-  let store: Store;
-  let server: TestServer;
-  let ws: SeededWorkspace;
+  const t = useTestServer(kind, 'timeline');
   let other: SeededWorkspace;
-
   beforeAll(async () => {
-    store = await openTestStore(kind);
-    server = await startTestServer(store);
-    ws = await seedWorkspace(store.db, 'timeline');
-    other = await seedWorkspace(store.db, 'timeline-other');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await store?.close();
+    other = await seedWorkspace(t.store.db, 'timeline-other');
   });
 
-  const post = async (path: string, body: unknown, token = ws.tokens.agent) => {
-    const res = await server.request('POST', path, { token, body });
+  const post = async (path: string, body: unknown, token = t.ws.tokens.agent) => {
+    const res = await t.server.request('POST', path, { token, body });
     expect([200, 201], `${path}: ${res.text}`).toContain(res.status);
     return res.body;
   };
   const unique = () => Math.random().toString(36).slice(2, 10);
 
   async function timeline(contactId: string, query = ''): Promise<Item[]> {
-    const res = await server.request('GET', `/api/v1/contacts/${contactId}/timeline?limit=200${query}`, { token: ws.tokens.analyst });
+    const res = await t.server.request('GET', `/api/v1/contacts/${contactId}/timeline?limit=200${query}`, { token: t.ws.tokens.analyst });
     expect(res.status, res.text).toBe(200);
     return res.body.items;
   }
@@ -48,24 +37,24 @@ describe.each(STORE_KINDS)('contact timeline on %s', (kind) => {
     const mail = await post('/api/v1/identities', { channel: 'email', externalId: `tia-${unique()}@mail.test`, contactId: contact.id });
     const stranger = await post('/api/v1/identities', { channel: 'x', externalId: `x-${unique()}`, handle: '@stranger' });
     const at = (day: number, hour = 10) => `2026-03-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
-    const tweet = await post('/api/v1/posts', { channel: 'x', externalId: `t-${unique()}`, text: 'Loving the new app', postedAt: at(1), authorIdentityId: x.id }, ws.tokens.admin);
-    const reply = await post('/api/v1/posts', { channel: 'x', externalId: `r-${unique()}`, kind: 'reply', text: 'still broken?', postedAt: at(3), authorIdentityId: x.id }, ws.tokens.admin);
-    const dm = await post('/api/v1/posts', { channel: 'x', externalId: `d-${unique()}`, kind: 'direct', visibility: 'private', text: 'my order id is 42', postedAt: at(5), authorIdentityId: x.id }, ws.tokens.admin);
-    const email = await post('/api/v1/posts', { channel: 'email', externalId: `e-${unique()}`, kind: 'email', visibility: 'private', text: 'Invoice question', postedAt: at(4), authorIdentityId: mail.id }, ws.tokens.admin);
-    const gone = await post('/api/v1/posts', { channel: 'x', externalId: `g-${unique()}`, text: 'deleted later', postedAt: at(6), authorIdentityId: x.id }, ws.tokens.admin);
-    await store.db.updateTable('posts').set({ deleted_at: new Date() }).where('id', '=', gone.id).execute();
-    await post('/api/v1/posts', { channel: 'x', externalId: `s-${unique()}`, text: 'not the contact', postedAt: at(2), authorIdentityId: stranger.id }, ws.tokens.admin);
+    const tweet = await post('/api/v1/posts', { channel: 'x', externalId: `t-${unique()}`, text: 'Loving the new app', postedAt: at(1), authorIdentityId: x.id }, t.ws.tokens.admin);
+    const reply = await post('/api/v1/posts', { channel: 'x', externalId: `r-${unique()}`, kind: 'reply', text: 'still broken?', postedAt: at(3), authorIdentityId: x.id }, t.ws.tokens.admin);
+    const dm = await post('/api/v1/posts', { channel: 'x', externalId: `d-${unique()}`, kind: 'direct', visibility: 'private', text: 'my order id is 42', postedAt: at(5), authorIdentityId: x.id }, t.ws.tokens.admin);
+    const email = await post('/api/v1/posts', { channel: 'email', externalId: `e-${unique()}`, kind: 'email', visibility: 'private', text: 'Invoice question', postedAt: at(4), authorIdentityId: mail.id }, t.ws.tokens.admin);
+    const gone = await post('/api/v1/posts', { channel: 'x', externalId: `g-${unique()}`, text: 'deleted later', postedAt: at(6), authorIdentityId: x.id }, t.ws.tokens.admin);
+    await t.store.db.updateTable('posts').set({ deleted_at: new Date() }).where('id', '=', gone.id).execute();
+    await post('/api/v1/posts', { channel: 'x', externalId: `s-${unique()}`, text: 'not the contact', postedAt: at(2), authorIdentityId: stranger.id }, t.ws.tokens.admin);
     const conversation = await post('/api/v1/conversations', { channel: 'email', subject: 'Invoice', contactId: contact.id });
-    await sql`update conversations set created_at = ${at(4, 11)}::timestamptz where id = ${conversation.id}`.execute(store.db);
+    await sql`update conversations set created_at = ${at(4, 11)}::timestamptz where id = ${conversation.id}`.execute(t.store.db);
     const note = await post(`/api/v1/contacts/${contact.id}/notes`, { body: 'Called her about the invoice' });
-    await sql`update notes set created_at = ${at(4, 12)}::timestamptz where id = ${note.id}`.execute(store.db);
+    await sql`update notes set created_at = ${at(4, 12)}::timestamptz where id = ${note.id}`.execute(t.store.db);
     // A note at exactly the time of the tweet: the tie is broken by kind, then id.
     const tie = await post(`/api/v1/contacts/${contact.id}/notes`, { body: 'Same second as the tweet' });
-    await sql`update notes set created_at = ${at(1)}::timestamptz where id = ${tie.id}`.execute(store.db);
+    await sql`update notes set created_at = ${at(1)}::timestamptz where id = ${tie.id}`.execute(t.store.db);
     const deal = await post('/api/v1/deals', { title: 'Annual plan', stage: 'qualified', contactId: contact.id });
-    await server.request('PATCH', `/api/v1/deals/${deal.id}`, { token: ws.tokens.agent, body: { stage: 'proposal' } });
-    await server.request('PATCH', `/api/v1/deals/${deal.id}`, { token: ws.tokens.agent, body: { status: 'won' } });
-    await server.request('PATCH', `/api/v1/contacts/${contact.id}`, { token: ws.tokens.agent, body: { lifecycleStage: 'customer' } });
+    await t.server.request('PATCH', `/api/v1/deals/${deal.id}`, { token: t.ws.tokens.agent, body: { stage: 'proposal' } });
+    await t.server.request('PATCH', `/api/v1/deals/${deal.id}`, { token: t.ws.tokens.agent, body: { status: 'won' } });
+    await t.server.request('PATCH', `/api/v1/contacts/${contact.id}`, { token: t.ws.tokens.agent, body: { lifecycleStage: 'customer' } });
     return { contact, tweet, reply, dm, email, conversation, note, tie, deal };
   }
 
@@ -88,7 +77,7 @@ describe.each(STORE_KINDS)('contact timeline on %s', (kind) => {
     expect(past[0]).toMatchObject({ postKind: 'direct', channel: 'x', visibility: 'private', text: 'my order id is 42' });
     expect(past[3]).toMatchObject({ postKind: 'email', channel: 'email', text: 'Invoice question' });
     expect(past[2]).toMatchObject({ subject: 'Invoice', status: 'open', channel: 'email' });
-    expect(past[1]).toMatchObject({ body: 'Called her about the invoice', authorId: ws.users.agent.id });
+    expect(past[1]).toMatchObject({ body: 'Called her about the invoice', authorId: t.ws.users.agent.id });
 
     const deals = items.filter((i) => i.kind === 'deal_change');
     expect(deals.map((d) => [d.change, d.stage, d.dealStatus, d.fromStage])).toEqual([
@@ -113,7 +102,7 @@ describe.each(STORE_KINDS)('contact timeline on %s', (kind) => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res = await server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: ws.tokens.agent });
+        const res = await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: t.ws.tokens.agent });
         expect(res.status, res.text).toBe(200);
         expect(res.body.items.length).toBeLessThanOrEqual(limit);
         seen.push(...res.body.items.map((i: Item) => `${i.kind}:${i.id}`));
@@ -134,11 +123,11 @@ describe.each(STORE_KINDS)('contact timeline on %s', (kind) => {
     await post(`/api/v1/contacts/${c.contact.id}/unmerge`, {});
     expect((await timeline(target.id)).map((i) => i.kind)).toEqual(['lifecycle']);
 
-    expect((await server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?cursor=garbage`, { token: ws.tokens.agent })).status).toBe(400);
+    expect((await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?cursor=garbage`, { token: t.ws.tokens.agent })).status).toBe(400);
     const forged = Buffer.from(JSON.stringify(['2026-01-01T00:00:00Z', 'secret', 'x'])).toString('base64url');
-    expect((await server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?cursor=${forged}`, { token: ws.tokens.agent })).status).toBe(400);
-    expect((await server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline`, { token: other.tokens.admin })).status).toBe(404);
-    expect((await server.request('GET', `/api/v1/contacts/${c.contact.id}/notes`, { token: other.tokens.admin })).status).toBe(404);
-    expect((await server.request('POST', `/api/v1/contacts/${c.contact.id}/notes`, { token: other.tokens.admin, body: { body: 'x' } })).status).toBe(404);
+    expect((await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline?cursor=${forged}`, { token: t.ws.tokens.agent })).status).toBe(400);
+    expect((await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/timeline`, { token: other.tokens.admin })).status).toBe(404);
+    expect((await t.server.request('GET', `/api/v1/contacts/${c.contact.id}/notes`, { token: other.tokens.admin })).status).toBe(404);
+    expect((await t.server.request('POST', `/api/v1/contacts/${c.contact.id}/notes`, { token: other.tokens.admin, body: { body: 'x' } })).status).toBe(404);
   });
 });

@@ -13,6 +13,7 @@ import {
   isRoleAddress,
   keywords,
   nameSimilarity,
+  oneEditApart,
   nameTokens,
   normalizeEmail,
   normalizeHandle,
@@ -21,6 +22,7 @@ import {
   ownDomainOf,
   ownDomainOfUrl,
   phoneKey,
+  sameGivenName,
   statementsIn,
   urlsIn,
   type Statement,
@@ -49,6 +51,12 @@ export interface IdentityFacts {
    * this identity's handle on this network.
    */
   crossListed?: { contactId: string; text: string }[];
+  /**
+   * How many contacts of the workspace carry a name close to the display name (the same, a nickname of
+   * it, or one typo off: closeNameLevel), when the candidate search saw all of them; unset when unknown.
+   * Set by resolveIdentity.
+   */
+  closeNameContacts?: number;
 }
 
 /** One inbound message of an identity, as far as resolution needs it. */
@@ -94,7 +102,8 @@ export interface SharedCounts {
   /**
    * Term frequencies of full names: for a candidate contact's name key (fullNameKey), how many live
    * contacts of the workspace carry all its tokens, and how many live contacts the workspace has.
-   * Without them the name weight is the fixed one.
+   * Without them the name weight is the fixed one. Also, under `n:<token>`, how many contacts carry each
+   * name token of the identities' display names (see typoIsAName); a token absent from the map is held by none.
    */
   names?: Map<string, number>;
   contacts?: number;
@@ -141,6 +150,13 @@ export const WEIGHTS = {
    * another network (8), the weakest strong field it may stand beside. Names several contacts hold get name.agree.
    */
   uniqueName: { m: 0.9, max: 8 },
+  /**
+   * The same for a name close to the contact's (a nickname of the given name, or one typo in one name):
+   * m = 0.1, as about one true match in ten writes a short form or carries a typo on either side, and
+   * u = 3 / contacts when no other contact's name is that close (the rule of three again). Capped one
+   * below the exact name: a close name is less sure than the same name.
+   */
+  closeName: { m: 0.1, max: 7 },
   handleName: { agree: 3, partial: 1 },
   location: { agree: 2.5, partial: 1, disagree: -2 },
   language: { agree: 0.5, disagree: -0.5 },
@@ -267,9 +283,34 @@ function compareSameHandle(identity: IdentityFacts, contact: ContactFacts): Evid
  * N contacts, weighs log2(m·N/3), bounded to [name.agree, uniqueName.max]; a name several contacts hold, or
  * an unknown frequency, weighs name.agree.
  */
-export function uniqueNameWeight(holders: number | undefined, contacts: number | undefined): number {
+export function uniqueNameWeight(holders: number | undefined, contacts: number | undefined, level: { m: number; max: number } = WEIGHTS.uniqueName): number {
   if (holders !== 1 || !contacts || contacts < 1) return WEIGHTS.name.agree;
-  return round(Math.min(WEIGHTS.uniqueName.max, Math.max(WEIGHTS.name.agree, Math.log2((WEIGHTS.uniqueName.m * contacts) / 3))));
+  return round(Math.min(level.max, Math.max(WEIGHTS.name.agree, Math.log2((level.m * contacts) / 3))));
+}
+
+export type NameLevel = 'exact' | 'nickname' | 'typo';
+
+/**
+ * How close two full names are, as the rarity weight counts them: the same full name (fullNameKey);
+ * the same but for a nickname of the given name (Mike and Michael Hirschdorf); the same but for one
+ * typo in the given or the family name, of a name of four letters or more (Lipczak and Liipczak).
+ * Null for anything else, and for names of fewer than two tokens. Tokens between first and last must be equal.
+ */
+export function closeNameLevel(left: string | null | undefined, right: string | null | undefined): NameLevel | null {
+  const a = fullNameKey(left);
+  if (a === null) return null;
+  if (a === fullNameKey(right)) return 'exact';
+  const ta = nameTokens(left).filter((t) => t.length >= 3);
+  const tb = nameTokens(right).filter((t) => t.length >= 3);
+  if (ta.length !== tb.length || ta.length < 2 || ta.slice(1, -1).join(' ') !== tb.slice(1, -1).join(' ')) return null;
+  const [givenA, givenB, familyA, familyB] = [ta[0] ?? '', tb[0] ?? '', ta[ta.length - 1] ?? '', tb[tb.length - 1] ?? ''];
+  const typo = (x: string, y: string) => Math.min(x.length, y.length) >= 4 && oneEditApart(x, y);
+  if (familyA === familyB) {
+    if (givenA !== givenB && sameGivenName(givenA, givenB)) return 'nickname';
+    if (typo(givenA, givenB)) return 'typo';
+    return null;
+  }
+  return givenA === givenB && typo(familyA, familyB) ? 'typo' : null;
 }
 
 /** An exact full-name agreement on a name no other contact holds, weighted up by its rarity. */
@@ -277,16 +318,34 @@ export function isUniqueNameEvidence(e: Evidence): boolean {
   return e.type === 'name' && e.outcome === 'agree' && e.weight > WEIGHTS.name.agree;
 }
 
+/**
+ * Whether the word that makes a typo-level name differ is a name other contacts carry: Janssen next
+ * to Jansen, Meyer next to Meier are two names, not a typo of one, so the closeness says little. The
+ * counts of single tokens come with the name counts (key `n:<token>`; a token not counted is held by none).
+ */
+function typoIsAName(identityName: string | null, contactName: string, shared: SharedCounts): boolean {
+  const held = new Set(nameTokens(contactName));
+  return nameTokens(identityName)
+    .filter((t) => t.length >= 3 && !held.has(t))
+    .some((t) => (shared.names?.get(`n:${t}`) ?? 0) > 0);
+}
+
 function compareName(identity: IdentityFacts, contact: ContactFacts, shared: SharedCounts): Evidence[] {
   const similarity = nameSimilarity(identity.displayName, contact.name);
   if (similarity === null) return [];
   const s = round(similarity);
   const key = fullNameKey(contact.name);
-  if (key !== null && key === fullNameKey(identity.displayName)) {
+  const level = closeNameLevel(identity.displayName, contact.name);
+  if (level === 'exact' && key !== null) {
     const holders = shared.names?.get(key);
     const weight = uniqueNameWeight(holders, shared.contacts);
     if (weight > WEIGHTS.name.agree) return [{ type: 'name', outcome: 'agree', weight, strength: 'weak', text: `same full name, held by no other of ${shared.contacts} contacts` }];
     if (holders !== undefined && holders > 1) return [{ type: 'name', outcome: 'agree', weight: WEIGHTS.name.agree, strength: 'weak', text: `same full name, held by ${holders} contacts` }];
+  } else if (level !== null && (level === 'nickname' || !typoIsAName(identity.displayName, contact.name, shared))) {
+    // Only this contact's name is that close: the close name is rare, weighted by the rarity as well.
+    const weight = uniqueNameWeight(identity.closeNameContacts, shared.contacts, WEIGHTS.closeName);
+    const how = level === 'nickname' ? `"${identity.displayName}" is a short form of the contact's name "${contact.name}"` : `name "${identity.displayName}" is one typo off the contact's "${contact.name}"`;
+    if (weight > WEIGHTS.name.agree) return [{ type: 'name', outcome: 'agree', weight, strength: 'weak', text: `${how}, and no other of ${shared.contacts} contacts has a name that close` }];
   }
   if (similarity >= JW.agree) return [{ type: 'name', outcome: 'agree', weight: WEIGHTS.name.agree, strength: 'weak', text: `name similarity ${s}` }];
   if (similarity >= JW.partial) return [{ type: 'name', outcome: 'partial', weight: WEIGHTS.name.partial, strength: 'weak', text: `name similarity ${s}` }];
@@ -541,8 +600,22 @@ export function decide(candidates: PairScore[], rejectedContactIds: ReadonlySet<
 }
 
 /** Scores every candidate and decides. */
-export function resolveIdentity(identity: IdentityFacts, contacts: ContactFacts[], shared: SharedCounts, rejectedContactIds: ReadonlySet<string> = new Set()): Resolution {
-  return decide(contacts.map((contact) => scorePair(identity, contact, shared)), rejectedContactIds);
+export function resolveIdentity(identity: IdentityFacts, contacts: ContactFacts[], shared: SharedCounts, rejectedContactIds: ReadonlySet<string> = new Set(), options: ResolveOptions = {}): Resolution {
+  const facts = options.allNameNeighbours ? withCloseNameCount(identity, contacts) : identity;
+  return decide(contacts.map((contact) => scorePair(facts, contact, shared)), rejectedContactIds);
+}
+
+export interface ResolveOptions {
+  /**
+   * The candidates hold every contact whose family name is the identity's or one typo off it (the name
+   * search was not cut short), so they tell how rare a close name is. Without it a close name gets no rarity weight.
+   */
+  allNameNeighbours?: boolean;
+}
+
+/** The identity with closeNameContacts counted over candidates that hold all of its name's neighbours. */
+export function withCloseNameCount(identity: IdentityFacts, contacts: readonly ContactFacts[]): IdentityFacts {
+  return { ...identity, closeNameContacts: contacts.filter((c) => closeNameLevel(identity.displayName, c.name) !== null).length };
 }
 
 /** Custom fields (lowercased, letters only) that hold customer or order numbers. */

@@ -38,6 +38,38 @@ export async function findCandidateContacts(db: Kysely<Database>, workspaceId: s
     .execute();
 }
 
+/** One identity's name search: its `n:`/`d:` keys, and the `n:` key of its family name, whose holders come first. */
+export interface NameQuery {
+  keys: string[];
+  family: string | null;
+}
+
+/**
+ * Contacts (not merged away) holding one of each identity's name keys, at most `limit` per identity:
+ * those with the exact family name first, then by age. One lateral lookup per identity on the GIN index.
+ * `complete` tells, per identity, whether that was all of them: a cut search cannot say a name is rare.
+ */
+export async function findNameCandidates(db: Kysely<Database>, workspaceId: string, queries: NameQuery[], limit: number): Promise<{ rows: CandidateContactRow[][]; complete: boolean[] }> {
+  const asked = queries.map((q, i) => ({ i, keys: q.keys.join('|'), family: q.family ?? '' })).filter((q) => q.keys !== '');
+  const rows: CandidateContactRow[][] = queries.map(() => []);
+  if (asked.length > 0) {
+    const found = await sql<CandidateContactRow & { query: number }>`
+      select q.i as query, c.*, accounts.name as account_name, accounts.domains as account_domains
+      from unnest(${asked.map((q) => q.i)}::int[], ${asked.map((q) => q.keys)}::text[], ${asked.map((q) => q.family)}::text[]) as q(i, keys, family)
+      cross join lateral (
+        select contacts.*, ${contactKeys} @> array[q.family] as same_family from contacts
+        where contacts.workspace_id = ${workspaceId} and contacts.merged_into_id is null
+          and ${contactKeys} && string_to_array(q.keys, '|')
+        order by same_family desc, contacts.created_at, contacts.id
+        limit ${limit + 1}
+      ) as c
+      left join accounts on accounts.id = c.account_id and accounts.workspace_id = ${workspaceId}
+      order by q.i, c.same_family desc, c.created_at, c.id`.execute(db);
+    for (const row of found.rows) rows[Number(row.query)]?.push(row);
+  }
+  return { rows: rows.map((r) => r.slice(0, limit)), complete: rows.map((r) => r.length <= limit) };
+}
+
 /** How many live contacts hold each of the given (lowercased) addresses. */
 export async function countContactsByEmail(db: Kysely<Database>, workspaceId: string, emails: string[]): Promise<Map<string, number>> {
   if (emails.length === 0) return new Map();

@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import { findContact } from '../customers/contacts.repository.ts';
 import type { Database, IdentityRow } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
-import { contactKeys, identityKeys, type BlockingKeys } from './blocking.ts';
+import { contactKeys, identityKeys, namesMeet, type BlockingKeys } from './blocking.ts';
 import { AUTO_THRESHOLD, fullNameKey, listedOnContact, resolveIdentity, statedDetails, SUGGEST_THRESHOLD, type ContactFacts, type Evidence, type IdentityFacts, type IdentityMessage, type Resolution, type SharedCounts } from './model.ts';
 import {
   coOccurringContacts,
@@ -20,6 +20,7 @@ import {
   countContactsByName,
   countContactsByPhone,
   findCandidateContacts,
+  findNameCandidates,
   findIdentitiesByIds,
   findUnresolved,
   identityMessages,
@@ -32,8 +33,9 @@ import {
   writeResolution,
   type AccountClaim,
   type CandidateContactRow,
+  type NameQuery,
 } from './resolution.repository.ts';
-import { normalizeHandle, normalizeUrl } from './text.ts';
+import { nameTokens, normalizeHandle, normalizeUrl } from './text.ts';
 
 /** Candidates looked at per identity at most; blocking keys are selective, this bounds a pathological name. */
 const CANDIDATES_PER_IDENTITY = 50;
@@ -113,16 +115,25 @@ function claimsOf(facts: IdentityFacts): AccountClaim[] {
     .map((d) => ({ channel: d.channel ?? '', handle: d.value, source: d.source === 'bio' ? 'bio' : facts.channel === 'email' ? 'email signature' : d.source === 'dm' ? 'private message' : 'public post', statedAt: d.at }));
 }
 
-/** The prefixed keys (see CandidateKeys) an identity is looked up by. */
+/** The prefixed keys (see CandidateKeys) an identity is looked up by, but for its name (nameQuery). */
 function prefixedKeys(keys: BlockingKeys, profileUrl: string | null): string[] {
   return [
-    ...keys.names.map((n) => `n:${n}`),
     ...keys.emails.map((e) => `e:${e}`),
     ...keys.phones.map((p) => `p:${p}`),
     ...keys.handles.filter((h) => h.length >= 3).map((h) => `l:${h}`),
     ...keys.orders.map((o) => `l:${o}`),
     ...(profileUrl ? [`l:${profileUrl}`] : []),
   ];
+}
+
+/**
+ * The name search of an identity: its name keys and their one-letter deletions, each as an `n:` (a
+ * contact's token) and a `d:` key (a contact token's deletion), so names one typo apart meet (migration 0009).
+ */
+function nameQuery(keys: BlockingKeys, displayName: string | null): NameQuery {
+  const forms = [...keys.names, ...keys.nameVariants];
+  const tokens = nameTokens(displayName).filter((t) => t.length >= 3);
+  return { keys: [...new Set(forms.flatMap((f) => [`n:${f}`, `d:${f}`]))], family: tokens.length >= 2 ? `n:${tokens[tokens.length - 1]}` : null };
 }
 
 interface ScoredBatch {
@@ -175,9 +186,17 @@ async function scoreBatch(db: Kysely<Database>, workspaceId: string, identities:
     { keys: [...new Set(facts.flatMap((f, i) => (keys[i] ? prefixedKeys(keys[i], normalizeUrl(f.profileUrl)) : [])))], ids: extraIds },
     CANDIDATES_PER_IDENTITY * identities.length,
   );
-  const contacts = rows.map(contactFactsOf);
-  const indexed = contacts.map((c) => ({ contact: c, keys: contactKeys(c), urls: new Set(c.urls.map(normalizeUrl)) }));
-  const nameCounts = await countContactsByName(db, workspaceId, [...new Set(contacts.map((c) => fullNameKey(c.name)).filter((k): k is string => k !== null))]);
+  const byName = await findNameCandidates(db, workspaceId, facts.map((f, i) => nameQuery(keys[i] ?? identityKeys(f), f.displayName)), CANDIDATES_PER_IDENTITY);
+  const index = (row: CandidateContactRow) => {
+    const contact = contactFactsOf(row);
+    return { contact, keys: contactKeys(contact), urls: new Set(contact.urls.map(normalizeUrl)) };
+  };
+  const indexed = rows.map(index);
+  const indexedByName = byName.rows.map((found) => found.map(index));
+  const contacts = [...indexed, ...indexedByName.flat()].map((c) => c.contact);
+  // Name frequencies: of each candidate's full name, and of each word of the display names (typo-level names ask whether theirs is a name).
+  const nameKeys = [...contacts.map((c) => fullNameKey(c.name)), ...facts.flatMap((f) => nameTokens(f.displayName).filter((t) => t.length >= 3).map((t) => `n:${t}`))];
+  const nameCounts = await countContactsByName(db, workspaceId, [...new Set(nameKeys.filter((k): k is string => k !== null))]);
   const shared: SharedCounts = {
     emails: await countContactsByEmail(db, workspaceId, [...new Set(keys.flatMap((k) => k.emails))]),
     phones: await countContactsByPhone(db, workspaceId, [...new Set(keys.flatMap((k) => k.phones))]),
@@ -191,16 +210,18 @@ async function scoreBatch(db: Kysely<Database>, workspaceId: string, identities:
     const url = normalizeUrl(f.profileUrl);
     const extra = new Set([...(f.sameHandleContactIds ?? []), ...Object.keys(f.coOccurringContacts ?? {}), ...(f.crossListed ?? []).map((c) => c.contactId)]);
     const overlaps = (a: string[], b: string[]) => a.some((x) => b.includes(x));
-    const candidates = indexed
+    const strong = indexed
       .filter(
         ({ contact, keys: ck, urls }) =>
-          extra.has(contact.id) || overlaps(k.emails, ck.emails) || overlaps(k.phones, ck.phones) || overlaps(k.handles, ck.handles) || overlaps(k.orders, ck.orders) || overlaps(k.names, ck.names) || (url !== null && urls.has(url)),
+          extra.has(contact.id) || overlaps(k.emails, ck.emails) || overlaps(k.phones, ck.phones) || overlaps(k.handles, ck.handles) || overlaps(k.orders, ck.orders) || (url !== null && urls.has(url)),
       )
-      .slice(0, CANDIDATES_PER_IDENTITY)
-      .map(({ contact }) => contact);
+      .slice(0, CANDIDATES_PER_IDENTITY);
+    // The SQL keys hold every token of a contact's name; the model blocks on the family name, as the evaluation does.
+    const named = (indexedByName[i] ?? []).filter(({ keys: ck }) => namesMeet(k, ck));
+    const candidates = [...new Map([...strong, ...named].map(({ contact }) => [contact.id, contact])).values()];
     // A reviewer's rejection and a person's unlink both mean: not this contact.
     const rejected = new Set([...rejectedOf(identity).map((r) => r.contactId), ...unlinked.filter((u) => u.identity_id === identity.id).map((u) => u.contact_id)]);
-    results.set(identity.id, resolveIdentity(f, candidates, shared, rejected));
+    results.set(identity.id, resolveIdentity(f, candidates, shared, rejected, { allNameNeighbours: byName.complete[i] === true }));
   });
   return { results, facts: byId };
 }

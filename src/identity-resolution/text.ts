@@ -127,11 +127,33 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
-/** Similarity of two given-name tokens, nickname-aware: Bill vs William is 1. */
-function givenNameSimilarity(a: string, b: string): number {
+/**
+ * Whether two different strings are one edit apart (optimal string alignment distance 1): one letter
+ * inserted, dropped, replaced, or two neighbours swapped. The typos people make in a name.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    const rest = (skip: number) => a.slice(i + skip) === b.slice(i + skip);
+    // Replaced, or swapped with the next letter.
+    return rest(1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(2));
+  }
+  const [longer, shorter] = a.length > b.length ? [a, b] : [b, a];
+  return longer.slice(i + 1) === shorter.slice(i);
+}
+
+/** Whether two given-name tokens stand for the same name (Bill and William, Kathi and Katharina). */
+export function sameGivenName(a: string, b: string): boolean {
   const ca = canonicalNames(a);
   const cb = canonicalNames(b);
-  if (ca.some((name) => cb.includes(name))) return 1;
+  return ca.some((name) => cb.includes(name));
+}
+
+/** Similarity of two given-name tokens, nickname-aware: Bill vs William is 1. */
+function givenNameSimilarity(a: string, b: string): number {
+  if (sameGivenName(a, b)) return 1;
   // An initial ("A. Berg") agrees with any name it starts.
   if ((a.length === 1 && b.startsWith(a)) || (b.length === 1 && a.startsWith(b))) return 0.9;
   return jaroWinkler(a, b);

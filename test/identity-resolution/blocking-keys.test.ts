@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deletions } from '../../src/identity-resolution/blocking.ts';
 import { nameTokens } from '../../src/identity-resolution/text.ts';
 import type { Store } from '../../src/platform/db/store.ts';
 import { openTestStore, STORE_KINDS } from '../support/stores.ts';
 
 /**
- * The SQL blocking keys (migration 0006, `townhall_contact_keys`) must fold names exactly as the model
- * does (`nameTokens`), or a contact is never found as a candidate for its own identity.
+ * The SQL blocking keys (migrations 0006 and 0009, `townhall_contact_keys`) must fold names exactly as the
+ * model does (`nameTokens`), and drop letters as `deletions` does, or a contact is never found as a
+ * candidate for its own identity.
  */
 const NAMES = [
   'José Núñez Ortíz',
@@ -36,6 +38,9 @@ describe.each(STORE_KINDS)('name blocking keys in SQL on %s', (kind) => {
       const fromSql = (rows[0]?.keys ?? []).filter((k) => k.startsWith('n:')).sort();
       const fromModel = [...new Set(nameTokens(name).filter((t) => t.length >= 3))].map((t) => `n:${t}`).sort();
       expect(fromSql, name).toEqual(fromModel);
+      const variantsFromSql = (rows[0]?.keys ?? []).filter((k) => k.startsWith('d:')).sort();
+      const variantsFromModel = [...new Set(nameTokens(name).filter((t) => t.length >= 3).flatMap(deletions))].map((t) => `d:${t}`).sort();
+      expect(variantsFromSql, name).toEqual(variantsFromModel);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AUTO_THRESHOLD, decide, fullNameKey, listedOnContact, uniqueNameWeight, WEIGHTS, resolveIdentity, scorePair, type ContactFacts, type IdentityFacts, type SharedCounts } from '../../src/identity-resolution/model.ts';
-import { fold, isRoleAddress, jaroWinkler, nameSimilarity, normalizeUrl, phoneKey, statementsIn } from '../../src/identity-resolution/text.ts';
+import { AUTO_THRESHOLD, closeNameLevel, decide, fullNameKey, listedOnContact, uniqueNameWeight, WEIGHTS, resolveIdentity, scorePair, type ContactFacts, type IdentityFacts, type SharedCounts } from '../../src/identity-resolution/model.ts';
+import { deletions, identityKeys, contactKeys, namesMeet } from '../../src/identity-resolution/blocking.ts';
+import { fold, isRoleAddress, jaroWinkler, nameSimilarity, normalizeUrl, oneEditApart, phoneKey, statementsIn } from '../../src/identity-resolution/text.ts';
 
 const identity = (facts: Partial<IdentityFacts> = {}): IdentityFacts => ({
   id: 'i1', channel: 'x', externalId: '1', handle: null, displayName: null, profileUrl: null, bio: null, location: null, language: null, ...facts,
@@ -219,5 +220,84 @@ describe('term-frequency-adjusted name weights', () => {
     const close = contact({ id: 'c2', name: 'Jürgen Lindenberg', city: 'Leipzig' });
     const result = resolveIdentity(identity({ displayName: 'Jürgen Lindenberger', location: 'Leipzig' }), [jurgen, close], counts(1));
     expect(result.decision).not.toBe('auto');
+  });
+});
+
+describe('close names: a nickname or one typo of a rare name', () => {
+  const book = (contacts = 4000, tokens: Record<string, number> = {}): SharedCounts => ({ emails: new Map(), phones: new Map(), names: new Map(Object.entries(tokens).map(([t, n]) => [`n:${t}`, n])), contacts });
+  const michael = contact({ name: 'Michael Hirschdorfer', city: 'München', languages: ['de'] });
+  const krzysztof = contact({ name: 'Krzysztof Liipczak', city: 'Warszawa', languages: ['pl'] });
+  const all = { allNameNeighbours: true };
+
+  it('tells one edit apart from none or two', () => {
+    for (const [a, b] of [['lipczak', 'liipczak'], ['molhorst', 'molohrst'], ['fischer', 'fischre'], ['smith', 'smyth'], ['berg', 'berga']]) expect(oneEditApart(a ?? '', b ?? ''), `${a} ${b}`).toBe(true);
+    for (const [a, b] of [['berg', 'berg'], ['berg', 'brge'], ['lipczak', 'lipczakov'], ['muller', 'mullre1x']]) expect(oneEditApart(a ?? '', b ?? ''), `${a} ${b}`).toBe(false);
+  });
+
+  it('levels names: the same, a nickname, one typo, or neither', () => {
+    expect(closeNameLevel('Juergen Lindenberger', 'Jürgen Lindenberger')).toBe('exact');
+    expect(closeNameLevel('Mike Hirschdorfer', 'Michael Hirschdorfer')).toBe('nickname');
+    expect(closeNameLevel('Krzysztof Lipczak', 'Krzysztof Liipczak')).toBe('typo');
+    expect(closeNameLevel('Micheal Hirschdorfer', 'Michael Hirschdorfer')).toBe('typo');
+    // Two differences, a short word, a different middle name, a lone given name: not close.
+    expect(closeNameLevel('Mike Hirschdorfr', 'Michael Hirschdorfer')).toBeNull();
+    expect(closeNameLevel('Ana Lim', 'Ana Kim')).toBeNull();
+    expect(closeNameLevel('Anna van Molhorst', 'Anna ter Molhorst')).toBeNull();
+    expect(closeNameLevel('Michael', 'Michael Hirschdorfer')).toBeNull();
+  });
+
+  it('blocks names one typo apart together (symmetric delete) and no others', () => {
+    expect(deletions('berg')).toEqual(['erg', 'brg', 'beg', 'ber']);
+    expect(deletions('kim')).toEqual([]);
+    const meets = (a: string, b: string) => namesMeet(identityKeys(identity({ displayName: a })), contactKeys(contact({ name: b })));
+    expect(meets('Krzysztof Lipczak', 'Krzysztof Liipczak')).toBe(true);
+    expect(meets('Anouk van Molohrst', 'Anouk van Molhorst')).toBe(true);
+    expect(meets('Finn Fischre', 'Finn Fischer')).toBe(true);
+    expect(meets('Finn Fishcre', 'Finn Fischer')).toBe(false);
+  });
+
+  it('a nickname of a rare name with the city and language links automatically and says why', () => {
+    const result = resolveIdentity(identity({ displayName: 'Mike Hirschdorfer', location: 'München', language: 'de' }), [michael], book(), new Set(), all);
+    expect(result.decision).toBe('auto');
+    const name = result.best?.evidence.find((e) => e.type === 'name');
+    expect(name?.weight).toBe(WEIGHTS.closeName.max);
+    expect(name?.text).toBe('"Mike Hirschdorfer" is a short form of the contact\'s name "Michael Hirschdorfer", and no other of 4000 contacts has a name that close');
+  });
+
+  it('a typo of a rare name with the city and language links automatically', () => {
+    const result = resolveIdentity(identity({ displayName: 'Krzysztof Lipczak', location: 'Warszawa', language: 'pl' }), [krzysztof], book(), new Set(), all);
+    expect(result.decision).toBe('auto');
+    expect(result.best?.evidence.map((e) => e.text)).toContain('name "Krzysztof Lipczak" is one typo off the contact\'s "Krzysztof Liipczak", and no other of 4000 contacts has a name that close');
+  });
+
+  it('weighs a close name below the same name, and by the size of the book', () => {
+    const weight = (shared: SharedCounts) => resolveIdentity(identity({ displayName: 'Krzysztof Lipczak' }), [krzysztof], shared, new Set(), all).candidates[0]?.evidence.find((e) => e.type === 'name')?.weight;
+    expect(weight(book(4000))).toBe(WEIGHTS.closeName.max);
+    expect(weight(book(1000))).toBeCloseTo(Math.log2((0.1 * 1000) / 3), 2);
+    expect(weight(book(300))).toBe(WEIGHTS.name.agree);
+    expect(WEIGHTS.closeName.max).toBeLessThan(WEIGHTS.uniqueName.max);
+  });
+
+  it('gives no rarity weight when the candidate search may have missed a neighbour', () => {
+    const result = resolveIdentity(identity({ displayName: 'Krzysztof Lipczak', location: 'Warszawa', language: 'pl' }), [krzysztof], book());
+    expect(result.decision).not.toBe('auto');
+    expect(result.best?.evidence.find((e) => e.type === 'name')?.weight).toBe(WEIGHTS.name.agree);
+  });
+
+  it('two contacts with close names: neither gets the rarity weight', () => {
+    const other = contact({ id: 'c2', name: 'Krzysztof Lipczal', city: 'Kraków' });
+    const result = resolveIdentity(identity({ displayName: 'Krzysztof Lipczak', location: 'Warszawa', language: 'pl' }), [krzysztof, other], book(), new Set(), all);
+    expect(result.decision).not.toBe('auto');
+    expect(result.candidates.flatMap((c) => c.evidence).filter((e) => e.type === 'name').every((e) => e.weight <= WEIGHTS.name.agree)).toBe(true);
+  });
+
+  it('a word other contacts carry as their name is no typo: Janssen next to Jansen', () => {
+    const jansen = contact({ name: 'Jan Jansen', city: 'Amsterdam', languages: ['nl'] });
+    const facts = identity({ displayName: 'Jan Janssen', location: 'Amsterdam', language: 'nl' });
+    const seen = resolveIdentity(facts, [jansen], book(4000, { janssen: 3 }), new Set(), all);
+    expect(seen.decision).not.toBe('auto');
+    expect(seen.best?.evidence.find((e) => e.type === 'name')?.weight).toBe(WEIGHTS.name.agree);
+    // The same spelling held by no contact reads as a typo.
+    expect(resolveIdentity(facts, [jansen], book(4000), new Set(), all).decision).toBe('auto');
   });
 });

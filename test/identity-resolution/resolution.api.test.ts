@@ -215,4 +215,46 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
     const alone = await resolveIn(await create('/api/v1/identities', { channel: 'x', externalId: 'x-ho', handle: '@ho_x', displayName: 'Henrike Oberwallner' }));
     expect(alone.body).toMatchObject({ contactId: null, link: null });
   });
+
+  it('weighs a close name too: a nickname or a typo of a rare name is found and links with the city; a real other name or two close names do not', async () => {
+    // 4,000 contacts: the close-name weight log2(0.1·N/3) reaches its cap, as it does in the evaluation.
+    const big = await seedWorkspace(t.store.db, 'close-names');
+    await t.store.db
+      .insertInto('contacts')
+      .values(Array.from({ length: 4000 }, () => ({ workspace_id: big.workspaceId, name: 'Filler Placeholder', first_name: null, last_name: null, emails: [], phones: [], city: 'Nowhere', country: null, languages: [], account_id: null, owner_id: null, custom: '{}', consent: '{}', merged_into_id: null })))
+      .execute();
+    const create = async (path: string, body: Record<string, unknown>) => {
+      const res = await t.server.request('POST', path, { token: big.tokens.agent, body });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id as string;
+    };
+    const resolveIn = async (body: Record<string, unknown>) => {
+      const res = await t.server.request('POST', `/api/v1/identities/${await create('/api/v1/identities', body)}/resolve`, { token: big.tokens.agent, body: {} });
+      expect(res.status, res.text).toBe(200);
+      return res.body as { contactId: string | null; link: { status: string; evidence: { type: string; text: string }[] } | null };
+    };
+
+    // A typo in the family name: blocking by the family name alone would not even find the contact.
+    const krzysztof = await create('/api/v1/contacts', { name: 'Krzysztof Liipczak', city: 'Warszawa', languages: ['pl'] });
+    const typo = await resolveIn({ channel: 'x', externalId: 'x-kl', handle: '@kl_waw', displayName: 'Krzysztof Lipczak', location: 'Warszawa, Poland', language: 'pl' });
+    expect(typo).toMatchObject({ contactId: krzysztof, link: { status: 'auto' } });
+    expect(typo.link?.evidence.map((e) => e.text)).toContain('name "Krzysztof Lipczak" is one typo off the contact\'s "Krzysztof Liipczak", and no other of 4001 contacts has a name that close');
+
+    const michael = await create('/api/v1/contacts', { name: 'Michael Hirschdorfer', city: 'München', languages: ['de'] });
+    const nickname = await resolveIn({ channel: 'instagram', externalId: 'ig-mh', handle: 'mh.photo', displayName: 'Mike Hirschdorfer', location: 'München', language: 'de' });
+    expect(nickname).toMatchObject({ contactId: michael, link: { status: 'auto' } });
+
+    // Jansen and Janssen are two family names, not a typo: another contact carries Janssen.
+    await create('/api/v1/contacts', { name: 'Jan Jansen', city: 'Amsterdam', languages: ['nl'] });
+    await create('/api/v1/contacts', { name: 'Pieter Janssen', city: 'Utrecht' });
+    const otherName = await resolveIn({ channel: 'x', externalId: 'x-jj', handle: '@jj_ams', displayName: 'Jan Janssen', location: 'Amsterdam', language: 'nl' });
+    expect(otherName.link?.status).not.toBe('auto');
+
+    // Two contacts one typo from the name: it is not rare, neither links.
+    await create('/api/v1/contacts', { name: 'Lena Brunnhuber', city: 'Graz', languages: ['de'] });
+    await create('/api/v1/contacts', { name: 'Lena Bruhuber', city: 'Linz' });
+    const twoClose = await resolveIn({ channel: 'x', externalId: 'x-lb', handle: '@lb_graz', displayName: 'Lena Brunhuber', location: 'Graz', language: 'de' });
+    expect(twoClose.link?.status).not.toBe('auto');
+    expect(twoClose.link?.evidence.some((e) => e.text.includes('one typo off'))).toBe(false);
+  });
 });

@@ -4,7 +4,7 @@
  * and recall of automatic links and of suggestions. Pure.
  */
 import { contactKeys, identityKeys } from '../blocking.ts';
-import { decide, fullNameKey, resolveIdentity, scorePair, statedDetails, type ContactFacts, type Decision, type IdentityFacts, type SharedCounts } from '../model.ts';
+import { decide, fullNameKey, resolveIdentity, scorePair, statedDetails, withCloseNameCount, type ContactFacts, type Decision, type IdentityFacts, type SharedCounts } from '../model.ts';
 import { normalizeEmail, normalizeHandle, phoneKey } from '../text.ts';
 import type { GeneratedSet } from './generate.ts';
 
@@ -41,6 +41,7 @@ export function evaluate(set: GeneratedSet): Metrics {
     for (const h of keys.handles) add(`h:${h}`, contact.id);
     for (const o of keys.orders) add(`o:${o}`, contact.id);
     for (const n of keys.names) add(`n:${n}`, contact.id);
+    for (const v of keys.nameVariants) add(`d:${v}`, contact.id);
     for (const e of new Set(contact.emails.map((x) => normalizeEmail(x)).filter((x): x is string => x !== null))) shared.emails.set(e, (shared.emails.get(e) ?? 0) + 1);
     for (const p of new Set(contact.phones.map(phoneKey).filter((x): x is string => x !== null))) shared.phones.set(p, (shared.phones.get(p) ?? 0) + 1);
   }
@@ -58,6 +59,8 @@ export function evaluate(set: GeneratedSet): Metrics {
     const [first, ...rest] = key.split('|').map((t) => byToken.get(t) ?? new Set<string>());
     return [key, [...(first ?? [])].filter((id) => rest.every((s) => s.has(id))).length];
   }));
+  // And single name tokens, as typo-level names ask whether their odd word is a name of other contacts.
+  for (const [token, holders] of byToken) shared.names.set(token, holders.size);
   shared.contacts = set.contacts.length;
 
   // Accounts an identity lists as its own (bio, signature) and, the other way, who lists an account.
@@ -88,6 +91,7 @@ export function evaluate(set: GeneratedSet): Metrics {
     return out;
   };
 
+  const finalFacts = new Map<string, IdentityFacts>();
   const decisions = new Map<string, { decision: Decision; contactId: string | null; evidence: string[] }>();
   const linkedByHandle = new Map<string, Set<string>>();
   for (let pass = 0; pass < 2; pass++) {
@@ -102,9 +106,12 @@ export function evaluate(set: GeneratedSet): Metrics {
       for (const e of keys.emails) for (const id of index.get(`e:${e}`) ?? []) candidateIds.add(id);
       for (const p of keys.phones) for (const id of index.get(`p:${p}`) ?? []) candidateIds.add(id);
       for (const h of keys.handles) for (const id of index.get(`h:${h}`) ?? []) candidateIds.add(id);
-      for (const n of keys.names) for (const id of index.get(`n:${n}`) ?? []) candidateIds.add(id);
+      // Names one typo apart meet on a shared deletion key (symmetric delete), as in the SQL candidate query.
+      for (const n of [...keys.names, ...keys.nameVariants]) for (const id of [...(index.get(`n:${n}`) ?? []), ...(index.get(`d:${n}`) ?? [])]) candidateIds.add(id);
       const candidates = [...candidateIds].map((id) => byId.get(id)).filter((c): c is ContactFacts => c !== undefined);
-      const result = resolveIdentity(facts, candidates, shared);
+      // No candidate limit here: the candidates hold every name neighbour.
+      const result = resolveIdentity(facts, candidates, shared, new Set(), { allNameNeighbours: true });
+      finalFacts.set(identity.id, withCloseNameCount(facts, candidates));
       decisions.set(identity.id, { decision: result.decision, contactId: result.best?.contactId ?? null, evidence: result.best?.evidence.map((e) => e.text) ?? [] });
     }
     linkedByHandle.clear();
@@ -128,7 +135,7 @@ export function evaluate(set: GeneratedSet): Metrics {
     if (truth) {
       linkable++;
       const own = byId.get(truth);
-      const alone = own ? decide([scorePair({ ...identity, sameHandleContactIds: [...(linkedByHandle.get(normalizeHandle(identity.handle) ?? '') ?? [])], crossListed: crossListedOf(identity) }, own, shared)]).decision : 'none';
+      const alone = own ? decide([scorePair({ ...(finalFacts.get(identity.id) ?? identity), sameHandleContactIds: [...(linkedByHandle.get(normalizeHandle(identity.handle) ?? '') ?? [])], crossListed: crossListedOf(identity) }, own, shared)]).decision : 'none';
       if (alone === 'auto') ceiling.auto++;
       if (alone !== 'none') ceiling.suggested++;
     }

@@ -8,6 +8,7 @@ import { segments } from './migrations/0005_segments.ts';
 import { identityBlocking } from './migrations/0006_identity_blocking.ts';
 import { tombstonesAndLeases } from './migrations/0007_tombstones_and_leases.ts';
 import { contactHistoryIndexes } from './migrations/0008_contact_history_indexes.ts';
+import { nameTypoKeys } from './migrations/0009_name_typo_keys.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0006_identity_blocking': identityBlocking,
   '0007_tombstones_and_leases': tombstonesAndLeases,
   '0008_contact_history_indexes': contactHistoryIndexes,
+  '0009_name_typo_keys': nameTypoKeys,
 };
 
 const provider: MigrationProvider = {

@@ -6,9 +6,9 @@
  * accounts an identity names as its own (bio, email signature), for the reverse lookup.
  * The folding mirrors src/identity-resolution/text.ts (nameTokens, phoneKey, normalizeHandle, normalizeUrl, orderKey).
  */
-const ACCENTS_FROM = 'áàâäãåāăąçćčďéèêëēėęěíìîïīįıłñńňóòôöõøōőŕřśšşťúùûüūůűųýÿźżžæœ';
+export const ACCENTS_FROM = 'áàâäãåāăąçćčďéèêëēėęěíìîïīįıłñńňóòôöõøōőŕřśšşťúùûüūůűųýÿźżžæœ';
 // One letter each, position by position (translate); æ and œ become a and o, as ae/oe fold to a/o below.
-const ACCENTS_TO = 'aaaaaaaaacccdeeeeeeeeiiiiiiilnnnoooooooorrssstuuuuuuuuyyzzzao';
+export const ACCENTS_TO = 'aaaaaaaaacccdeeeeeeeeiiiiiiilnnnoooooooorrssstuuuuuuuuyyzzzao';
 
 // Self-contained (no call to another of our functions): PostgreSQL 17 evaluates index expressions with a
 // search_path of pg_catalog only. `jit = off`: the planner's estimates for the set-returning steps exceed

@@ -5,8 +5,9 @@ import { containsPattern } from '../platform/db/like.ts';
 import type { AccountRow, AccountsTable, Database, Insertable, Updateable } from '../platform/db/schema.ts';
 import type { Cursor } from '../platform/pagination.ts';
 
-export async function findAccount(db: Kysely<Database>, workspaceId: string, id: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+export async function findAccount(db: Kysely<Database>, workspaceId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<AccountRow | undefined> {
+  const query = db.selectFrom('accounts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export interface AccountFilter {

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import type { AccountRow, Database } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { deleteAccount, findAccount, insertAccount, updateAccount } from './accounts.repository.ts';
+import { changedFields } from './changes.ts';
 import { checkOwner } from './references.ts';
 
 export interface AccountInput {
@@ -37,18 +38,35 @@ export async function createAccount(db: Kysely<Database>, actor: Actor, input: A
   });
 }
 
+/** Account fields by API name, for the `account.updated` audit entry. */
+const AUDITED_FIELDS = {
+  name: 'name',
+  domains: 'domains',
+  industry: 'industry',
+  size: 'size',
+  ownerId: 'owner_id',
+  custom: 'custom',
+} as const satisfies Record<string, keyof AccountRow>;
+
+/** Updates an account; a change is audited as `account.updated` naming the changed fields, an update that changes nothing is not. */
 export async function changeAccount(db: Kysely<Database>, actor: Actor, id: string, input: AccountInput): Promise<AccountRow> {
   await checkOwner(db, actor.workspaceId, input.ownerId);
-  const account = await updateAccount(db, actor.workspaceId, id, {
-    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-    ...(input.domains !== undefined ? { domains: normalizeDomains(input.domains) } : {}),
-    ...(input.industry !== undefined ? { industry: input.industry } : {}),
-    ...(input.size !== undefined ? { size: input.size } : {}),
-    ...(input.ownerId !== undefined ? { owner_id: input.ownerId } : {}),
-    ...(input.custom !== undefined ? { custom: JSON.stringify(input.custom) } : {}),
+  return db.transaction().execute(async (trx) => {
+    const before = await findAccount(trx, actor.workspaceId, id, { forUpdate: true });
+    if (!before) throw errors.notFound('account');
+    const after = await updateAccount(trx, actor.workspaceId, id, {
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.domains !== undefined ? { domains: normalizeDomains(input.domains) } : {}),
+      ...(input.industry !== undefined ? { industry: input.industry } : {}),
+      ...(input.size !== undefined ? { size: input.size } : {}),
+      ...(input.ownerId !== undefined ? { owner_id: input.ownerId } : {}),
+      ...(input.custom !== undefined ? { custom: JSON.stringify(input.custom) } : {}),
+    });
+    if (!after) throw errors.notFound('account');
+    const fields = changedFields(before, after, AUDITED_FIELDS);
+    if (fields.length > 0) await recordAudit(trx, actor, { action: 'account.updated', targetType: 'account', targetId: id, detail: { fields } });
+    return after;
   });
-  if (!account) throw errors.notFound('account');
-  return account;
 }
 
 export async function removeAccount(db: Kysely<Database>, actor: Actor, id: string): Promise<void> {

@@ -4,8 +4,9 @@ import { containsPattern } from '../platform/db/like.ts';
 import type { Database, DealRow, DealStatus, DealsTable, Insertable, Updateable } from '../platform/db/schema.ts';
 import type { Cursor } from '../platform/pagination.ts';
 
-export async function findDeal(db: Kysely<Database>, workspaceId: string, id: string): Promise<DealRow | undefined> {
-  return db.selectFrom('deals').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+export async function findDeal(db: Kysely<Database>, workspaceId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<DealRow | undefined> {
+  const query = db.selectFrom('deals').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export interface DealFilter {

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import type { Database, DealRow, DealStatus } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { deleteDeal, findDeal, insertDeal, updateDeal } from './deals.repository.ts';
+import { changedFields } from './changes.ts';
 import { checkAccount, checkContact, checkOwner } from './references.ts';
 
 export interface DealInput {
@@ -48,11 +49,28 @@ export async function createDeal(db: Kysely<Database>, actor: Actor, input: Deal
   });
 }
 
-/** Updates a deal; stage and status changes are audited (they drive pipeline reports). */
+/** Deal fields by API name, for the `deal.updated` audit entry; stage and status have their own entry. */
+const AUDITED_FIELDS = {
+  title: 'title',
+  amount: 'amount',
+  currency: 'currency',
+  pipeline: 'pipeline',
+  closeDate: 'close_date',
+  contactId: 'contact_id',
+  accountId: 'account_id',
+  ownerId: 'owner_id',
+  custom: 'custom',
+} as const satisfies Record<string, keyof DealRow>;
+
+/**
+ * Updates a deal; stage and status changes are audited as `deal.stage_changed` with their values
+ * (they drive pipeline reports and the contact timeline), any other change as `deal.updated` naming
+ * the changed fields. An update that changes nothing is not audited.
+ */
 export async function changeDeal(db: Kysely<Database>, actor: Actor, id: string, input: DealInput): Promise<DealRow> {
   await checkReferences(db, actor.workspaceId, input);
   return db.transaction().execute(async (trx) => {
-    const before = await findDeal(trx, actor.workspaceId, id);
+    const before = await findDeal(trx, actor.workspaceId, id, { forUpdate: true });
     if (!before) throw errors.notFound('deal');
     const after = await updateDeal(trx, actor.workspaceId, id, {
       ...(input.title !== undefined ? { title: input.title.trim() } : {}),
@@ -76,6 +94,8 @@ export async function changeDeal(db: Kysely<Database>, actor: Actor, id: string,
         detail: { from: { stage: before.stage, status: before.status }, to: { stage: after.stage, status: after.status } },
       });
     }
+    const fields = changedFields(before, after, AUDITED_FIELDS);
+    if (fields.length > 0) await recordAudit(trx, actor, { action: 'deal.updated', targetType: 'deal', targetId: id, detail: { fields } });
     return after;
   });
 }

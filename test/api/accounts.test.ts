@@ -37,7 +37,7 @@ describe.each(STORE_KINDS)('accounts API on %s', (kind) => {
     expect((await server.request('GET', `/api/v1/accounts/${id}`, { token: ws.tokens.agent })).status).toBe(404);
     expect((await server.request('GET', `/api/v1/contacts/${contact.id}`, { token: ws.tokens.agent })).body.accountId).toBeNull();
     const audit = await server.request('GET', `/api/v1/audit?targetId=${id}`, { token: ws.tokens.admin });
-    expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['account.created', 'account.deleted']);
+    expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['account.created', 'account.deleted', 'account.updated']);
   });
 
   it('pages through accounts with a small limit without duplicates or gaps', async () => {

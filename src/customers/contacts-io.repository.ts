@@ -3,11 +3,10 @@ import { exactTimestamp } from '../platform/db/keyset.ts';
 import type { ContactRow, Database, LifecycleStage } from '../platform/db/schema.ts';
 import type { KnownContact, KnownIdentity, NewContact } from './contacts-import.plan.ts';
 import type { Cursor } from '../platform/pagination.ts';
-import { contactSearch, type ContactFilter } from './contacts.repository.ts';
+import { contactFilterWhere, type ContactFilter } from './contacts.repository.ts';
+import { textArrayOf } from './sql.ts';
 
 /** Queries of contacts import and export; no rules here. Merged contacts (folded into another) are left out. */
-
-const textArrayOf = (values: string[]) => sql<string[]>`array[${sql.join(values.map((v) => sql.val(v)))}]::text[]`;
 
 /** The transaction's `now()` (the `created_at` of rows it inserts) as exact UTC text. */
 export async function transactionNow(db: Kysely<Database>): Promise<string> {
@@ -131,14 +130,7 @@ export async function exportPage(db: Kysely<Database>, workspaceId: string, filt
     .select(exactTimestamp('contacts.created_at').as('cursor_at'))
     .where('contacts.workspace_id', '=', workspaceId)
     .where('contacts.merged_into_id', 'is', null);
-  if (filter.q) {
-    const q = filter.q;
-    query = query.where((eb) => contactSearch(eb, q));
-  }
-  if (filter.lifecycleStage) query = query.where('lifecycle_stage', '=', filter.lifecycleStage);
-  if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
-  if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
-  if (filter.email) query = query.where('emails', '@>', textArrayOf([filter.email]));
+  query = query.where((eb) => contactFilterWhere(eb, filter));
   if (filter.where) query = query.where(filter.where);
   if (cursor) query = query.where((eb) => eb(eb.refTuple('contacts.created_at', 'contacts.id'), '<', eb.tuple(eb.cast<Date>(eb.val(cursor.at), 'timestamptz'), cursor.id)));
   return query.orderBy('contacts.created_at', 'desc').orderBy('contacts.id', 'desc').limit(limit).execute();

@@ -59,10 +59,10 @@ export async function contactsIoRoutes(app: FastifyInstance, { ctx }: { ctx: App
         },
       },
       async (request, reply) => {
-        const { email, segmentId, ...filter } = request.query;
+        const { segmentId, ...filter } = request.query;
         const workspaceId = actorOf(request).workspaceId;
         const where = segmentId ? await segmentWhere(db, workspaceId, segmentId, ctx.now()) : undefined;
-        const stream = Readable.from(exportText(db, workspaceId, { ...filter, email: email?.trim().toLowerCase(), where }, format));
+        const stream = Readable.from(exportText(db, workspaceId, { ...filter, where }, format));
         return reply
           .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'text/vcard; charset=utf-8')
           .header('content-disposition', `attachment; filename="contacts.${format}"`)

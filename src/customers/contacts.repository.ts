@@ -1,14 +1,16 @@
-import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { exactTimestamp } from '../platform/db/keyset.ts';
-import { textArray } from './sql.ts';
+import { textArray, textArrayOf } from './sql.ts';
 import { containsPattern } from '../platform/db/like.ts';
+import { looksLikePhone, phoneDigits, phoneQueryKeys } from './phone-keys.ts';
 import type { ContactRow, ContactsTable, Database, Insertable, LifecycleChangesTable, LifecycleStage, Updateable } from '../platform/db/schema.ts';
 import type { Cursor } from '../platform/pagination.ts';
 
 export type LifecycleChangeRow = Selectable<LifecycleChangesTable>;
 
-export async function findContact(db: Kysely<Database>, workspaceId: string, id: string): Promise<ContactRow | undefined> {
-  return db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+export async function findContact(db: Kysely<Database>, workspaceId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<ContactRow | undefined> {
+  const query = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export interface ContactFilter {
@@ -16,7 +18,10 @@ export interface ContactFilter {
   lifecycleStage?: LifecycleStage | undefined;
   accountId?: string | undefined;
   ownerId?: string | undefined;
+  /** Exact address, compared trimmed and case-insensitively. */
   email?: string | undefined;
+  /** Exact number, however written (src/customers/phone-keys.ts). */
+  phone?: string | undefined;
 }
 
 /**
@@ -27,8 +32,8 @@ export interface ContactFilter {
  */
 export function contactSearch(eb: ExpressionBuilder<Database, 'contacts'>, q: string): Expression<SqlBool> {
   const pattern = containsPattern(q);
-  const digits = q.replace(/[^0-9]/g, '').replace(/^0+/, '');
-  const phoneLike = /^[+0-9 ()./-]+$/.test(q.trim()) && digits.length >= 4;
+  const digits = phoneDigits(q);
+  const phoneLike = looksLikePhone(q) && digits.length >= 4;
   return eb.or([
     eb('contacts.name', 'ilike', pattern),
     eb('contacts.first_name', 'ilike', pattern),
@@ -39,6 +44,26 @@ export function contactSearch(eb: ExpressionBuilder<Database, 'contacts'>, q: st
   ]);
 }
 
+/**
+ * The conditions of a contact filter, shared by the contact list and the exports. `email` and
+ * `phone` each ask a GIN index: `emails @> array[…]` (emails are stored trimmed and lower-case) and
+ * the phone keys of migration 0010.
+ */
+export function contactFilterWhere(eb: ExpressionBuilder<Database, 'contacts'>, filter: ContactFilter): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filter.q) conditions.push(contactSearch(eb, filter.q));
+  if (filter.lifecycleStage) conditions.push(eb('contacts.lifecycle_stage', '=', filter.lifecycleStage));
+  if (filter.accountId) conditions.push(eb('contacts.account_id', '=', filter.accountId));
+  if (filter.ownerId) conditions.push(eb('contacts.owner_id', '=', filter.ownerId));
+  if (filter.email !== undefined) conditions.push(eb('contacts.emails', '@>', textArray(filter.email.trim().toLowerCase())));
+  if (filter.phone !== undefined) {
+    const keys = phoneQueryKeys(filter.phone);
+    // A value without a digit is no number: it matches nothing (rather than being ignored).
+    conditions.push(keys.length > 0 ? sql<SqlBool>`townhall_phone_keys(contacts.phones) && ${textArrayOf(keys)}` : eb.val(false));
+  }
+  return eb.and(conditions);
+}
+
 export async function listContacts(
   db: Kysely<Database>,
   workspaceId: string,
@@ -46,17 +71,41 @@ export async function listContacts(
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<(ContactRow & { cursor_at: string })[]> {
-  let query = db.selectFrom('contacts').selectAll().select(exactTimestamp('created_at').as('cursor_at')).where('workspace_id', '=', workspaceId).where('merged_into_id', 'is', null);
-  if (filter.q) {
-    const q = filter.q;
-    query = query.where((eb) => contactSearch(eb, q));
-  }
-  if (filter.lifecycleStage) query = query.where('lifecycle_stage', '=', filter.lifecycleStage);
-  if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
-  if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
-  if (filter.email) query = query.where('emails', '@>', textArray(filter.email));
+  let query = db
+    .selectFrom('contacts')
+    .selectAll()
+    .select(exactTimestamp('created_at').as('cursor_at'))
+    .where('workspace_id', '=', workspaceId)
+    .where('merged_into_id', 'is', null)
+    .where((eb) => contactFilterWhere(eb, filter));
   if (cursor) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(eb.cast<Date>(eb.val(cursor.at), 'timestamptz'), cursor.id)));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+/**
+ * Live contacts (not merged into another) of the workspace holding any of these emails (stored
+ * lower-case), oldest first, without `exceptId`; at most 100.
+ */
+export async function liveContactsWithEmails(db: Kysely<Database>, workspaceId: string, emails: readonly string[], exceptId?: string): Promise<{ id: string; emails: string[] }[]> {
+  if (emails.length === 0) return [];
+  let query = db
+    .selectFrom('contacts')
+    .select(['id', 'emails'])
+    .where('workspace_id', '=', workspaceId)
+    .where('merged_into_id', 'is', null)
+    .where('emails', '&&', textArrayOf(emails));
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  return query.orderBy('created_at').orderBy('id').limit(100).execute();
+}
+
+/**
+ * Serialises writers of the same addresses in a workspace until the transaction ends, so two
+ * concurrent creates cannot both find an address free. Locks in sorted order (no deadlock).
+ */
+export async function lockContactEmails(db: Kysely<Database>, workspaceId: string, emails: readonly string[]): Promise<void> {
+  for (const email of [...emails].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`contact-email:${workspaceId}:${email}`}, 0))`.execute(db);
+  }
 }
 
 export async function insertContact(db: Kysely<Database>, values: Insertable<ContactsTable>): Promise<ContactRow> {

@@ -20,8 +20,7 @@ export async function contactsRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
 
   route.get('/api/v1/contacts', { config: { permission: 'contacts:read' }, schema: { tags, querystring: ContactQuery, response: { 200: PageOf(Contact), ...errorResponses } } }, async (request) => {
     const { cursor, limit = DEFAULT_PAGE_SIZE, ...filter } = request.query;
-    const q = { ...filter, email: filter.email?.trim().toLowerCase() };
-    return toExactPage(await listContacts(db, actorOf(request).workspaceId, q, decodeUuidCursor(cursor), limit), limit, presentContact);
+    return toExactPage(await listContacts(db, actorOf(request).workspaceId, filter, decodeUuidCursor(cursor), limit), limit, presentContact);
   });
 
   route.get('/api/v1/contacts/:id', { config: { permission: 'contacts:read' }, schema: { tags, params: IdParams, response: { 200: Contact, ...errorResponses } } }, async (request) => {

@@ -4,7 +4,8 @@ import { Custom, Q } from './common.schema.ts';
 
 export const LifecycleStageSchema = Type.Union([Type.Literal('prospect'), Type.Literal('customer'), Type.Literal('former_customer')]);
 const Email = Type.String({ format: 'email', maxLength: 320 });
-const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9 ()./-]+$' });
+const phoneText = { minLength: 3, maxLength: 40, pattern: '^\\+?[0-9 ()./-]+$' };
+const Phone = Type.String(phoneText);
 const Language = Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' });
 
 export const Contact = Type.Object({
@@ -41,8 +42,12 @@ const fields = {
   custom: Custom,
 };
 
-export const CreateContactBody = Type.Partial(Type.Object(fields), { additionalProperties: false });
-export const UpdateContactBody = Type.Partial(Type.Object(fields), { additionalProperties: false, minProperties: 1 });
+const allowDuplicateEmail = Type.Boolean({
+  description: 'Keep an email another live contact of the workspace already holds (an address shared by a family); without it such an email is refused with 409 duplicate_email',
+});
+
+export const CreateContactBody = Type.Partial(Type.Object({ ...fields, allowDuplicateEmail }), { additionalProperties: false });
+export const UpdateContactBody = Type.Partial(Type.Object({ ...fields, allowDuplicateEmail }), { additionalProperties: false, minProperties: 1 });
 
 export const ContactQuery = Type.Object({
   ...PageQuery,
@@ -50,7 +55,14 @@ export const ContactQuery = Type.Object({
   lifecycleStage: Type.Optional(LifecycleStageSchema),
   accountId: Type.Optional(Uuid),
   ownerId: Type.Optional(Uuid),
-  email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+  email: Type.Optional(Type.String({ minLength: 1, maxLength: 320, description: 'Exact email address, compared trimmed and case-insensitively' })),
+  phone: Type.Optional(
+    Type.String({
+      ...phoneText,
+      description:
+        'Exact phone number however written: +49 151 1234567 (send + as %2B), 0049 151 1234567, 0151-1234567 and 01511234567 are one number; with a country code it does not match a number of another country',
+    }),
+  ),
 });
 
 export const LifecycleChange = Type.Object({

@@ -3,7 +3,18 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { ContactRow, Database, LifecycleStage } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
-import { deleteContact, findContact, insertContact, insertLifecycleChange, listLifecycleChanges, updateContact, type LifecycleChangeRow } from './contacts.repository.ts';
+import { changedFields } from './changes.ts';
+import {
+  deleteContact,
+  findContact,
+  insertContact,
+  insertLifecycleChange,
+  listLifecycleChanges,
+  liveContactsWithEmails,
+  lockContactEmails,
+  updateContact,
+  type LifecycleChangeRow,
+} from './contacts.repository.ts';
 import { checkAccount, checkOwner } from './references.ts';
 
 export interface ContactInput {
@@ -19,6 +30,8 @@ export interface ContactInput {
   accountId?: string | null | undefined;
   ownerId?: string | null | undefined;
   custom?: Record<string, unknown> | undefined;
+  /** Create or add an email another live contact already holds (a family sharing one address). */
+  allowDuplicateEmail?: boolean | undefined;
 }
 
 /** Emails are kept trimmed, lower-case and once each, so the exact email filter and matching are reliable. */
@@ -37,6 +50,36 @@ export function displayName(name: string | undefined, firstName: string | null |
   return joined || emails[0] || '';
 }
 
+/**
+ * Refuses (409) emails another live contact of the workspace already holds, unless the request
+ * allows it explicitly. Locks the addresses first, so a concurrent create cannot slip in between.
+ */
+async function checkEmailsFree(trx: Kysely<Database>, workspaceId: string, emails: string[], input: ContactInput, exceptId?: string): Promise<void> {
+  if (emails.length === 0 || input.allowDuplicateEmail === true) return;
+  await lockContactEmails(trx, workspaceId, emails);
+  const holders = await liveContactsWithEmails(trx, workspaceId, emails, exceptId);
+  const duplicates = emails.flatMap((email) => {
+    const contactIds = holders.filter((holder) => holder.emails.includes(email)).map((holder) => holder.id);
+    return contactIds.length > 0 ? [{ email, contactIds }] : [];
+  });
+  if (duplicates.length > 0) throw errors.duplicateEmail(duplicates);
+}
+
+/** Contact fields by API name, for the `contact.updated` audit entry; the lifecycle stage has its own entry. */
+const AUDITED_FIELDS = {
+  name: 'name',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  emails: 'emails',
+  phones: 'phones',
+  city: 'city',
+  country: 'country',
+  languages: 'languages',
+  accountId: 'account_id',
+  ownerId: 'owner_id',
+  custom: 'custom',
+} as const satisfies Record<string, keyof ContactRow>;
+
 async function checkReferences(db: Kysely<Database>, workspaceId: string, input: ContactInput): Promise<void> {
   await checkAccount(db, workspaceId, input.accountId);
   await checkOwner(db, workspaceId, input.ownerId);
@@ -50,6 +93,7 @@ export async function createContact(db: Kysely<Database>, actor: Actor, input: C
   await checkReferences(db, actor.workspaceId, input);
   const stage = input.lifecycleStage ?? 'prospect';
   return db.transaction().execute(async (trx) => {
+    await checkEmailsFree(trx, actor.workspaceId, emails, input);
     const contact = await insertContact(trx, {
       workspace_id: actor.workspaceId,
       name,
@@ -71,11 +115,16 @@ export async function createContact(db: Kysely<Database>, actor: Actor, input: C
   });
 }
 
-/** Updates a contact; a lifecycle stage change is recorded in the history and the audit log. */
+/**
+ * Updates a contact; a lifecycle stage change is recorded in the history and the audit log, any other
+ * change as `contact.updated` naming the changed fields (no values: they are personal data). An added
+ * email another live contact holds is refused unless allowed.
+ */
 export async function changeContact(db: Kysely<Database>, actor: Actor, id: string, input: ContactInput): Promise<ContactRow> {
   await checkReferences(db, actor.workspaceId, input);
   return db.transaction().execute(async (trx) => {
-    const before = await findContact(trx, actor.workspaceId, id);
+    // Locked: the `contact.updated` entry compares this version with the one written.
+    const before = await findContact(trx, actor.workspaceId, id, { forUpdate: true });
     if (!before) throw errors.notFound('contact');
     const emails = input.emails !== undefined ? normalizeEmails(input.emails) : undefined;
     // As on create: an emptied name falls back to first and last name or the first email, and a
@@ -87,6 +136,7 @@ export async function changeContact(db: Kysely<Database>, actor: Actor, id: stri
     if ((name ?? before.name) === '' && (emails ?? before.emails).length === 0 && phones.length === 0) {
       throw errors.validation('a contact needs at least a name, first or last name, email or phone');
     }
+    if (emails !== undefined) await checkEmailsFree(trx, actor.workspaceId, emails.filter((email) => !before.emails.includes(email)), input, id);
     const after = await updateContact(trx, actor.workspaceId, id, {
       ...(name !== undefined ? { name } : {}),
       ...(input.firstName !== undefined ? { first_name: blankToNull(input.firstName) ?? null } : {}),
@@ -106,6 +156,8 @@ export async function changeContact(db: Kysely<Database>, actor: Actor, id: stri
       await insertLifecycleChange(trx, { workspace_id: actor.workspaceId, contact_id: id, from_stage: before.lifecycle_stage, to_stage: input.lifecycleStage, changed_by: actor.userId });
       await recordAudit(trx, actor, { action: 'contact.lifecycle_changed', targetType: 'contact', targetId: id, detail: { from: before.lifecycle_stage, to: input.lifecycleStage } });
     }
+    const fields = changedFields(before, after, AUDITED_FIELDS);
+    if (fields.length > 0) await recordAudit(trx, actor, { action: 'contact.updated', targetType: 'contact', targetId: id, detail: { fields } });
     return after;
   });
 }

@@ -5,6 +5,11 @@ export function textArray(value: string): RawBuilder<string[]> {
   return sql<string[]>`array[${value}]::text[]`;
 }
 
+/** A text[] parameter of several values, for `column && array[...]` tests that use a GIN index. */
+export function textArrayOf(values: readonly string[]): RawBuilder<string[]> {
+  return sql<string[]>`array[${sql.join(values.map((value) => sql.val(value)))}]::text[]`;
+}
+
 /**
  * Common table expressions naming a contact's part of the post stream, for a query that starts
  * `with ${contactPostCtes(...)} select ...`:

@@ -23,7 +23,7 @@ describe.each(STORE_KINDS)('contacts API on %s', (kind) => {
 
   const create = (body: Record<string, unknown>, token = ws.tokens.agent) => server.request('POST', '/api/v1/contacts', { token, body });
 
-  it('creates, reads, updates and deletes a contact, auditing the deletion', async () => {
+  it('creates, reads, updates and deletes a contact, auditing each change', async () => {
     const created = await create({ firstName: 'Ana', lastName: 'Berg', emails: ['Ana@Example.COM', 'ana@example.com'], phones: ['+49 30 123456'], city: 'Berlin', country: 'DE', languages: ['de', 'en'], custom: { tier: 'gold' } });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({ name: 'Ana Berg', firstName: 'Ana', emails: ['ana@example.com'], lifecycleStage: 'prospect', accountId: null, custom: { tier: 'gold' } });
@@ -41,7 +41,7 @@ describe.each(STORE_KINDS)('contacts API on %s', (kind) => {
     expect((await server.request('DELETE', `/api/v1/contacts/${created.body.id}`, { token: ws.tokens.manager })).status).toBe(204);
     expect((await server.request('GET', `/api/v1/contacts/${created.body.id}`, { token: ws.tokens.agent })).status).toBe(404);
     const audit = await server.request('GET', `/api/v1/audit?targetId=${created.body.id}`, { token: ws.tokens.admin });
-    expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['contact.created', 'contact.deleted']);
+    expect(audit.body.items.map((e: { action: string }) => e.action).sort()).toEqual(['contact.created', 'contact.deleted', 'contact.updated']);
   });
 
   it('records lifecycle stage changes in the history and the audit log', async () => {

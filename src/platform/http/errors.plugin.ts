@@ -11,6 +11,8 @@ interface ProblemBody {
   detail?: string;
   instance?: string;
   errors?: { path: string; message: string }[];
+  /** An extension member (RFC 9457 §3.2), listed in the Problem schema: duplicate_email's addresses and holders. */
+  duplicates?: { email: string; contactIds: string[] }[];
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Omit<ProblemBody, 'type' | 'instance'>): FastifyReply {
@@ -26,8 +28,8 @@ function isFastifyError(error: unknown): error is FastifyError {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof AppError) {
-      if (error.status === 429 && typeof error.extra['retryAfter'] === 'number') reply.header('retry-after', String(error.extra['retryAfter']));
-      return sendProblem(reply, request, { status: error.status, code: error.code, title: error.title, detail: error.message });
+      if (error.status === 429 && error.extra.retryAfter !== undefined) reply.header('retry-after', String(error.extra.retryAfter));
+      return sendProblem(reply, request, { status: error.status, code: error.code, title: error.title, detail: error.message, ...(error.extra.duplicates ? { duplicates: error.extra.duplicates } : {}) });
     }
     if (isFastifyError(error) && error.validation) {
       const problems = error.validation.map((v) => ({

@@ -14,6 +14,11 @@ export const Problem = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    duplicates: Type.Optional(
+      Type.Array(Type.Object({ email: Type.String(), contactIds: Type.Array(Type.String({ format: 'uuid' })) }), {
+        description: 'duplicate_email (409): each address and the live contacts that already hold it',
+      }),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },
 );

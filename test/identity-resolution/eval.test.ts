@@ -39,15 +39,14 @@ describe('identity resolution evaluation on a small generated set', () => {
     }
   });
 
-  // Precision is the contract (≥ 0.98). Recall is asserted at the level measured (see docs/BENCHMARKS.md), not the
-  // 0.85 target, which term-frequency-adjusted name weights bring close (83.6-84.5% at 5,000 people) but do not reach:
-  // about 14-15% of the generated linkable identities carry no deterministic or strong evidence.
-  // Measured at 800 people, seeds 1-5, 7, 11, 13: precision 99.5-100%, auto recall 83.4-86.5%, with review 87.2-90.2%.
-  it('links automatically with precision ≥ 0.98 and keeps recall at its measured level', () => {
-    const metrics = evaluate(generate({ seed: 11, people: 800 }));
+  // The target: precision ≥ 0.98 at recall ≥ 0.85. At 2,000 people (about 1,600 contacts, enough for the
+  // rarity weights of close names, see docs/IDENTITY.md), seeds 1-5, 7, 11, 13 measured precision 99.5-100%, auto recall
+  // 85.2-87.1%, recall with review 90.9-92.3%; at 5,000 people, seeds 1-3: 99.45-99.74%, 85.4-86.3%, 90.9-91.8%.
+  it('links automatically with precision ≥ 0.98 at recall ≥ 0.85', () => {
+    const metrics = evaluate(generate({ seed: 11, people: 2000 }));
     expect(metrics.auto.precision).toBeGreaterThanOrEqual(0.98);
-    expect(metrics.auto.recall).toBeGreaterThanOrEqual(0.82);
-    expect(metrics.reviewRecall).toBeGreaterThanOrEqual(0.86);
+    expect(metrics.auto.recall).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.reviewRecall).toBeGreaterThanOrEqual(0.9);
   });
 
   it('generates the evidence beyond the profile and its hard cases: stated details, quoted ones, cross-listed accounts', () => {

@@ -88,7 +88,7 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
   it('does not auto-link a role address or a family email on several contacts', async () => {
     await contact({ name: 'Shop Owner', emails: ['info@bakery.example'] });
     await contact({ name: 'Tom Lange', emails: ['lange.family@example.net'] });
-    await contact({ name: 'Eva Lange', emails: ['lange.family@example.net'] });
+    await contact({ name: 'Eva Lange', emails: ['lange.family@example.net'], allowDuplicateEmail: true });
     const role = await identity({ channel: 'email', externalId: 'info@bakery.example', displayName: 'Shop Owner' });
     const family = await identity({ channel: 'email', externalId: 'lange.family@example.net', displayName: 'Lange' });
     expect((await resolve(role)).body.link?.status ?? null).not.toBe('auto');

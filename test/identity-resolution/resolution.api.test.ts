@@ -184,18 +184,24 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
     expect(linked.body).toMatchObject({ contactId, link: { status: 'auto' } });
   });
 
-  it('weighs a full name by how many contacts hold it: a unique name with the city links, namesakes and a name alone do not', async () => {
-    // A workspace of 900 contacts, large enough (rule of three) for a name held by one contact to count as rare.
-    const big = await seedWorkspace(t.store.db, 'name-frequency');
+  /** A workspace of `size` placeholder contacts (the N of the rarity weights), and a POST that expects 201. */
+  const workspaceOfFillers = async (label: string, size: number) => {
+    const big = await seedWorkspace(t.store.db, label);
     await t.store.db
       .insertInto('contacts')
-      .values(Array.from({ length: 900 }, () => ({ workspace_id: big.workspaceId, name: 'Filler Placeholder', first_name: null, last_name: null, emails: [], phones: [], city: 'Nowhere', country: null, languages: [], account_id: null, owner_id: null, custom: '{}', consent: '{}', merged_into_id: null })))
+      .values(Array.from({ length: size }, () => ({ workspace_id: big.workspaceId, name: 'Filler Placeholder', first_name: null, last_name: null, emails: [], phones: [], city: 'Nowhere', country: null, languages: [], account_id: null, owner_id: null, custom: '{}', consent: '{}', merged_into_id: null })))
       .execute();
     const create = async (path: string, body: Record<string, unknown>) => {
       const res = await t.server.request('POST', path, { token: big.tokens.agent, body });
       expect(res.status, res.text).toBe(201);
       return res.body.id as string;
     };
+    return { big, create };
+  };
+
+  it('weighs a full name by how many contacts hold it: a unique name with the city links, namesakes and a name alone do not', async () => {
+    // A workspace of 900 contacts, large enough (rule of three) for a name held by one contact to count as rare.
+    const { big, create } = await workspaceOfFillers('name-frequency', 900);
     const resolveIn = (id: string) => t.server.request('POST', `/api/v1/identities/${id}/resolve`, { token: big.tokens.agent, body: {} });
     const texts = (body: { link: { evidence: { text: string }[] } | null }) => body.link?.evidence.map((e) => e.text) ?? [];
 
@@ -218,16 +224,7 @@ describe.each(STORE_KINDS)('identity resolution API on %s', (kind) => {
 
   it('weighs a close name too: a nickname or a typo of a rare name is found and links with the city; a real other name or two close names do not', async () => {
     // 4,000 contacts: the close-name weight log2(0.1·N/3) reaches its cap, as it does in the evaluation.
-    const big = await seedWorkspace(t.store.db, 'close-names');
-    await t.store.db
-      .insertInto('contacts')
-      .values(Array.from({ length: 4000 }, () => ({ workspace_id: big.workspaceId, name: 'Filler Placeholder', first_name: null, last_name: null, emails: [], phones: [], city: 'Nowhere', country: null, languages: [], account_id: null, owner_id: null, custom: '{}', consent: '{}', merged_into_id: null })))
-      .execute();
-    const create = async (path: string, body: Record<string, unknown>) => {
-      const res = await t.server.request('POST', path, { token: big.tokens.agent, body });
-      expect(res.status, res.text).toBe(201);
-      return res.body.id as string;
-    };
+    const { big, create } = await workspaceOfFillers('close-names', 4000);
     const resolveIn = async (body: Record<string, unknown>) => {
       const res = await t.server.request('POST', `/api/v1/identities/${await create('/api/v1/identities', body)}/resolve`, { token: big.tokens.agent, body: {} });
       expect(res.status, res.text).toBe(200);

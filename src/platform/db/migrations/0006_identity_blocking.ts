@@ -10,15 +10,10 @@ export const ACCENTS_FROM = 'áàâäãåāăąçćčďéèêëēėęěíìîï�
 // One letter each, position by position (translate); æ and œ become a and o, as ae/oe fold to a/o below.
 export const ACCENTS_TO = 'aaaaaaaaacccdeeeeeeeeiiiiiiilnnnoooooooorrssstuuuuuuuuyyzzzao';
 
-// Self-contained (no call to another of our functions): PostgreSQL 17 evaluates index expressions with a
-// search_path of pg_catalog only. `jit = off`: the planner's estimates for the set-returning steps exceed
-// jit_above_cost, so a server with JIT on compiled the function at every row: a 500-contact insert
-// took 5.5 s instead of 0.12 s on PostgreSQL 15.
-export const identityBlocking: string[] = [
-  `create function townhall_contact_keys(name text, emails text[], phones text[], custom jsonb) returns text[] language sql immutable parallel safe set jit = off as $$
-    select coalesce(array_agg(distinct k), '{}'::text[]) from (
-      select 'n:' || t as k from regexp_split_to_table(replace(replace(replace(replace(translate(lower(coalesce(name, '')), '${ACCENTS_FROM}', '${ACCENTS_TO}'), 'ß', 'ss'), 'ae', 'a'), 'oe', 'o'), 'ue', 'u'), '[[:space:]0-9!-/:-@\\[-\`{-~]+') as t where length(t) >= 3
-      union all select 'e:' || lower(e) from unnest(emails) as e
+/** regexp_split_to_table arguments that cut a contact name into folded tokens, as nameTokens does (also used by 0009). */
+export const NAME_TOKENS_SPLIT = `replace(replace(replace(replace(translate(lower(coalesce(name, '')), '${ACCENTS_FROM}', '${ACCENTS_TO}'), 'ß', 'ss'), 'ae', 'a'), 'oe', 'o'), 'ue', 'u'), '[[:space:]0-9!-/:-@\\[-\`{-~]+'`;
+/** The union arms after the name keys: `e:` emails, `p:` phone keys, `l:` handles, URLs and order numbers of the custom fields (also used by 0009). */
+export const OTHER_KEYS = `      union all select 'e:' || lower(e) from unnest(emails) as e
       union all select 'p:' || right(d, 9) from (select regexp_replace(p, '[^0-9]', '', 'g') as d from unnest(phones) as p) as digits where length(d) >= 7
       union all select 'l:' || form from (
         select lower(part) as part
@@ -30,7 +25,17 @@ export const identityBlocking: string[] = [
         (regexp_replace(part, '[^a-z0-9]', '', 'g')),
         (regexp_replace(regexp_replace(regexp_replace(regexp_replace(part, '^https?://(www\\.)?', ''), '^twitter\\.com/', 'x.com/'), '[?#].*$', ''), '/+$', ''))
       ) as forms(form)
-      where form <> ''
+      where form <> ''`;
+
+// Self-contained (no call to another of our functions): PostgreSQL 17 evaluates index expressions with a
+// search_path of pg_catalog only. `jit = off`: the planner's estimates for the set-returning steps exceed
+// jit_above_cost, so a server with JIT on compiled the function at every row: a 500-contact insert
+// took 5.5 s instead of 0.12 s on PostgreSQL 15.
+export const identityBlocking: string[] = [
+  `create function townhall_contact_keys(name text, emails text[], phones text[], custom jsonb) returns text[] language sql immutable parallel safe set jit = off as $$
+    select coalesce(array_agg(distinct k), '{}'::text[]) from (
+      select 'n:' || t as k from regexp_split_to_table(${NAME_TOKENS_SPLIT}) as t where length(t) >= 3
+${OTHER_KEYS}
     ) as keys
   $$`,
   `create index contacts_blocking_keys_idx on contacts using gin (townhall_contact_keys(name, emails, phones, custom))`,

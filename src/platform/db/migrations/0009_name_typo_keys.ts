@@ -10,31 +10,19 @@
  * runs by itself) made each lookup after an import read megabytes: resolution ran at 8 identities/s.
  * Writing entries straight into the index costs imports nothing measurable (bench:contacts-import).
  */
-import { ACCENTS_FROM, ACCENTS_TO } from './0006_identity_blocking.ts';
+import { NAME_TOKENS_SPLIT, OTHER_KEYS } from './0006_identity_blocking.ts';
 
 // As in 0006: self-contained (PostgreSQL 17 evaluates index expressions with search_path pg_catalog) and `jit = off`.
 export const nameTypoKeys: string[] = [
   `create or replace function townhall_contact_keys(name text, emails text[], phones text[], custom jsonb) returns text[] language sql immutable parallel safe set jit = off as $$
     with tokens as (
-      select t from regexp_split_to_table(replace(replace(replace(replace(translate(lower(coalesce(name, '')), '${ACCENTS_FROM}', '${ACCENTS_TO}'), 'ß', 'ss'), 'ae', 'a'), 'oe', 'o'), 'ue', 'u'), '[[:space:]0-9!-/:-@\\[-\`{-~]+') as t
+      select t from regexp_split_to_table(${NAME_TOKENS_SPLIT}) as t
       where length(t) >= 3
     )
     select coalesce(array_agg(distinct k), '{}'::text[]) from (
       select 'n:' || t as k from tokens
       union all select 'd:' || left(t, i - 1) || substr(t, i + 1) from tokens, generate_series(1, length(t)) as i where length(t) >= 4
-      union all select 'e:' || lower(e) from unnest(emails) as e
-      union all select 'p:' || right(d, 9) from (select regexp_replace(p, '[^0-9]', '', 'g') as d from unnest(phones) as p) as digits where length(d) >= 7
-      union all select 'l:' || form from (
-        select lower(part) as part
-        from jsonb_path_query(coalesce(custom, '{}'::jsonb), 'strict $.**') as v(j),
-             regexp_split_to_table(case when jsonb_typeof(j) in ('string', 'number') then j #>> '{}' else '' end, '[;,[:space:]]+') as part
-      ) as parts, lateral (values
-        (part),
-        (regexp_replace(regexp_replace(part, '^[a-z][a-z0-9_-]*:(?!//)', ''), '^(@|u/)', '')),
-        (regexp_replace(part, '[^a-z0-9]', '', 'g')),
-        (regexp_replace(regexp_replace(regexp_replace(regexp_replace(part, '^https?://(www\\.)?', ''), '^twitter\\.com/', 'x.com/'), '[?#].*$', ''), '/+$', ''))
-      ) as forms(form)
-      where form <> ''
+${OTHER_KEYS}
     ) as keys
   $$`,
   `drop index contacts_blocking_keys_idx`,

@@ -117,6 +117,11 @@ export async function insertMerge(db: Kysely<Database>, merge: NewMerge): Promis
     .executeTakeFirstOrThrow();
 }
 
+/** One merge of the workspace by its id, undone or not. */
+export async function findMerge(db: Kysely<Database>, workspaceId: string, id: string): Promise<ContactMergeRow | undefined> {
+  return merges(db).selectFrom('contact_merges').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
 /** The merge that currently keeps `sourceId` merged away, if any. */
 export async function findActiveMergeOfSource(db: Kysely<Database>, workspaceId: string, sourceId: string): Promise<ContactMergeRow | undefined> {
   return merges(db).selectFrom('contact_merges').selectAll().where('workspace_id', '=', workspaceId).where('source_id', '=', sourceId).where('undone_at', 'is', null).executeTakeFirst();

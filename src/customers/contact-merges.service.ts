@@ -6,6 +6,7 @@ import { errors } from '../platform/errors.ts';
 import {
   contactSnapshot,
   findActiveMergeOfSource,
+  findMerge,
   insertMerge,
   listMergesOfContact,
   lockContacts,
@@ -76,18 +77,20 @@ export async function mergeContacts(db: Kysely<Database>, actor: Actor, targetId
  * the source, rows added to the target since stay there, and both contacts get their previous fields
  * back except fields edited since the merge, which keep the newer value.
  */
-export async function unmergeContact(db: Kysely<Database>, actor: Actor, sourceId: string): Promise<MergeResult> {
+export async function unmergeContact(db: Kysely<Database>, actor: Actor, sourceId: string, onlyMergeId?: string): Promise<MergeResult> {
   const ws = actor.workspaceId;
+  // With `onlyMergeId`, only that merge may be undone: not a later merge of the same source.
+  const notMerged = () => errors.conflict(onlyMergeId ? `merge ${onlyMergeId} is already undone` : `contact ${sourceId} is not merged into another contact`);
   return db.transaction().execute(async (trx) => {
     const found = await findActiveMergeOfSource(trx, ws, sourceId);
-    if (!found) {
+    if (!found || (onlyMergeId !== undefined && found.id !== onlyMergeId)) {
       if (!(await findContact(trx, ws, sourceId))) throw errors.notFound('contact');
-      throw errors.conflict(`contact ${sourceId} is not merged into another contact`);
+      throw notMerged();
     }
     await lockContacts(trx, ws, [found.target_id, sourceId]);
     // Re-read under the lock: a concurrent undo may have finished first.
     const merge = await findActiveMergeOfSource(trx, ws, sourceId);
-    if (!merge) throw errors.conflict(`contact ${sourceId} is not merged into another contact`);
+    if (!merge || (onlyMergeId !== undefined && merge.id !== onlyMergeId)) throw notMerged();
     const target = await findContact(trx, ws, merge.target_id);
     if (!target) throw errors.notFound('contact');
     if (target.merged_into_id) throw errors.conflict(`contact ${target.id} was merged into ${target.merged_into_id} later; undo that merge first`);
@@ -100,6 +103,14 @@ export async function unmergeContact(db: Kysely<Database>, actor: Actor, sourceI
     if (!contact) throw errors.notFound('contact');
     return { merge: undone, contact };
   });
+}
+
+/** Undoes one merge named by its id (the CLI's way; the API names the merged-away contact), as `unmergeContact` does. */
+export async function undoMerge(db: Kysely<Database>, actor: Actor, mergeId: string): Promise<MergeResult> {
+  const merge = await findMerge(db, actor.workspaceId, mergeId);
+  if (!merge) throw errors.notFound('merge');
+  if (merge.undone_at) throw errors.conflict(`merge ${mergeId} is already undone`);
+  return unmergeContact(db, actor, merge.source_id, mergeId);
 }
 
 /** The merges a contact of the actor's workspace took part in, newest first. */

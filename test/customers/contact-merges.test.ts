@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/auth/actor.ts';
+import { undoMerge, unmergeContact } from '../../src/customers/contact-merges.service.ts';
 import { seedWorkspace, useTestServer, type SeededWorkspace } from '../support/server.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 
@@ -107,6 +109,25 @@ describe.each(STORE_KINDS)('contact merge and unmerge on %s', (kind) => {
     await post(`/api/v1/contacts/${a.id}/unmerge`, {});
     expect((await t.server.request('GET', `/api/v1/contacts/${a.id}`, { token: t.ws.tokens.agent })).body.mergedIntoId).toBeNull();
     expect((await t.server.request('POST', `/api/v1/contacts/${a.id}/merge`, { token: t.ws.tokens.analyst, body: { sourceId: c.id } })).status).toBe(403);
+  });
+
+  it('undoes a merge named by its id, and only that merge, not a later merge of the same contact', async () => {
+    const a = await post('/api/v1/contacts', { name: 'Named A' });
+    const b = await post('/api/v1/contacts', { name: 'Named B' });
+    const first = (await post(`/api/v1/contacts/${a.id}/merge`, { sourceId: b.id })).merge.id;
+    const actor = systemActor(t.ws.workspaceId);
+    expect((await undoMerge(t.store.db, actor, first)).contact.id).toBe(b.id);
+    const second = (await post(`/api/v1/contacts/${a.id}/merge`, { sourceId: b.id })).merge.id;
+    await expect(undoMerge(t.store.db, actor, first)).rejects.toMatchObject({ status: 409, message: `merge ${first} is already undone` });
+    // What undoMerge relies on if the first merge's undo and a new merge land between its read and its transaction.
+    await expect(unmergeContact(t.store.db, actor, b.id, first)).rejects.toMatchObject({ status: 409 });
+    await expect(undoMerge(t.store.db, systemActor(other.workspaceId), second)).rejects.toMatchObject({ status: 404 });
+    await expect(undoMerge(t.store.db, actor, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ status: 404, message: 'merge does not exist in this workspace.' });
+    const undone = await undoMerge(t.store.db, actor, second);
+    expect(undone.merge).toMatchObject({ id: second, undone_by: null });
+    expect(undone.merge.undone_at).not.toBeNull();
+    const audit = await t.store.db.selectFrom('audit_log').select(['action', 'detail']).where('target_id', '=', a.id).where('action', '=', 'contact.unmerged').orderBy('id').execute();
+    expect(audit.map((entry) => entry.detail['mergeId'])).toEqual([first, second]);
   });
 
   it('refuses to merge or undo across workspaces', async () => {

@@ -10,6 +10,8 @@ import { registerToken } from './token.command.ts';
 import { registerImport } from './import.command.ts';
 import { registerAnalyze } from './analyze.command.ts';
 import { registerContacts } from './contacts.command.ts';
+import { registerAccounts } from './accounts.command.ts';
+import { registerDeals } from './deals.command.ts';
 import { registerIdentities } from '../identity-resolution/identities.command.ts';
 
 const program = new Command()
@@ -26,6 +28,8 @@ registerToken(program);
 registerImport(program);
 registerAnalyze(program);
 registerContacts(program);
+registerAccounts(program);
+registerDeals(program);
 registerIdentities(program);
 
 /** Known failures print one clear line and exit 1; anything else prints its stack. */

@@ -68,7 +68,7 @@ function dealOptions(command: Command): Command {
     .option('--currency <code>', 'ISO 4217 currency (default EUR)')
     .option('--stage <stage>', 'stage within the pipeline (default lead)')
     .option('--pipeline <name>', 'pipeline (default "default")')
-    .addOption(statusOption('open (default), won or lost'))
+    .addOption(statusOption('deal status (default open)'))
     .option('--close-date <date>', 'expected or actual close date, YYYY-MM-DD ("" clears it)')
     .option('--contact-id <uuid>', 'contact of the deal ("" unlinks it)')
     .option('--account-id <uuid>', 'account of the deal ("" unlinks it)')

@@ -1,43 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startOnce, townhall } from '../support/cli.ts';
-import { withDatabase } from '../support/global-setup.ts';
+import { describe, expect, it } from 'vitest';
+import { townhall, useCliStore } from '../support/cli.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 
 // Each case spawns the CLI, which loads the app through tsx: slow on a busy machine, so generous limits.
 describe.each(STORE_KINDS)('townhall contacts list|create|update on %s', { timeout: 180_000 }, (kind) => {
-  const database = `townhall_cli_contacts_${process.pid}`;
-  let dataDir: string;
-  let env: Record<string, string>;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'townhall-cli-contacts-'));
-    env = { TOWNHALL_DATA: dataDir };
-    if (kind === 'postgres') {
-      const template = inject('postgresTemplate');
-      if (!template) throw new Error('PostgreSQL template missing');
-      const admin = new pg.Client({ connectionString: template.url });
-      await admin.connect();
-      await admin.query(`drop database if exists ${database}`);
-      await admin.query(`create database ${database}`);
-      await admin.end();
-      env['DATABASE_URL'] = withDatabase(template.url, database);
-    }
-    await startOnce(env);
-  }, 180_000);
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-    const template = inject('postgresTemplate');
-    if (kind === 'postgres' && template) {
-      const admin = new pg.Client({ connectionString: template.url });
-      await admin.connect();
-      await admin.query(`drop database if exists ${database} with (force)`);
-      await admin.end();
-    }
-  });
+  const env = useCliStore(kind, 'contacts');
 
   const run = async (args: string[], code = 0) => {
     const result = await townhall(['contacts', ...args], env);

@@ -1,13 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/platform/db/schema.ts';
 import { openStore } from '../../src/platform/db/store.ts';
-import { startOnce, townhall } from '../support/cli.ts';
-import { withDatabase } from '../support/global-setup.ts';
+import { townhall, useCliStore } from '../support/cli.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
@@ -15,35 +12,7 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 // One scenario per record type, each spawning the CLI a dozen times (tsx loads the app on every run):
 // slow on a busy machine, so generous limits. Data and audit entries are read from the store directly.
 describe.each(STORE_KINDS)('townhall contacts|accounts|deals on %s', { timeout: 300_000 }, (kind) => {
-  const database = `townhall_cli_crm_${process.pid}`;
-  let dataDir: string;
-  let env: Record<string, string>;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'townhall-cli-crm-'));
-    env = { TOWNHALL_DATA: dataDir };
-    if (kind === 'postgres') {
-      const template = inject('postgresTemplate');
-      if (!template) throw new Error('PostgreSQL template missing');
-      const admin = new pg.Client({ connectionString: template.url });
-      await admin.connect();
-      await admin.query(`drop database if exists ${database}`);
-      await admin.query(`create database ${database}`);
-      await admin.end();
-      env['DATABASE_URL'] = withDatabase(template.url, database);
-    }
-    await startOnce(env);
-  }, 180_000);
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-    const template = inject('postgresTemplate');
-    if (kind === 'postgres' && template) {
-      const admin = new pg.Client({ connectionString: template.url });
-      await admin.connect();
-      await admin.query(`drop database if exists ${database} with (force)`);
-      await admin.end();
-    }
-  });
+  const env = useCliStore(kind, 'crm');
 
   const run = async (args: string[], code = 0) => {
     const result = await townhall(args, env);
@@ -63,7 +32,7 @@ describe.each(STORE_KINDS)('townhall contacts|accounts|deals on %s', { timeout: 
 
   /** Reads the store the CLI wrote (the embedded store only while no CLI process holds it). */
   async function inStore<T>(read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    const store = await openStore(env['DATABASE_URL'] ? { databaseUrl: env['DATABASE_URL'], poolSize: 1 } : { dataDir });
+    const store = await openStore(env['DATABASE_URL'] ? { databaseUrl: env['DATABASE_URL'], poolSize: 1 } : { dataDir: env['TOWNHALL_DATA'] ?? '' });
     try {
       return await read(store.db);
     } finally {
@@ -185,7 +154,7 @@ describe.each(STORE_KINDS)('townhall contacts|accounts|deals on %s', { timeout: 
     expect((await run(['contacts', 'unmerge', mergeId])).stdout).toContain(`undid merge ${mergeId}: contact ${source} (Ana Source) is separate from ${target} again`);
     expect((await run(['contacts', 'unmerge', mergeId], 1)).stderr).toContain(`merge ${mergeId} is already undone`);
 
-    const file = join(dataDir, 'former.vcf');
+    const file = join(env['TOWNHALL_DATA'] ?? '', 'former.vcf');
     expect((await run(['contacts', 'export', '--format', 'vcard', '--lifecycle-stage', 'former_customer', '--out', file])).stderr).toContain(`exported to ${file}`);
     const cards = await readFile(file, 'utf8');
     expect(cards.match(/BEGIN:VCARD/g)).toHaveLength(1);

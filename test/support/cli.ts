@@ -1,5 +1,11 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { withDatabase } from './global-setup.ts';
+import type { StoreKind } from './stores.ts';
 
 /** The CLI as a user runs it. */
 export const BIN = resolve(import.meta.dirname, '../../bin/townhall.js');
@@ -37,4 +43,41 @@ export async function startOnce(env: Record<string, string>): Promise<void> {
   const stopped = new Promise((done) => server.on('close', done));
   server.kill('SIGTERM');
   await stopped;
+}
+
+/**
+ * For a describe block: a data folder (and on PostgreSQL a database of its own, named `label` and the pid)
+ * that `townhall start` has run on once, removed afterwards. Returns the environment the CLI runs with,
+ * filled in by beforeAll.
+ */
+export function useCliStore(kind: StoreKind, label: string): Record<string, string> {
+  const database = `townhall_cli_${label}_${process.pid}`;
+  const env: Record<string, string> = {};
+  let dataDir = '';
+  const admin = async (statement: string) => {
+    const template = inject('postgresTemplate');
+    if (!template) throw new Error('PostgreSQL template missing');
+    const client = new pg.Client({ connectionString: template.url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+    return template.url;
+  };
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), `townhall-cli-${label}-`));
+    env['TOWNHALL_DATA'] = dataDir;
+    if (kind === 'postgres') {
+      await admin(`drop database if exists ${database}`);
+      env['DATABASE_URL'] = withDatabase(await admin(`create database ${database}`), database);
+    }
+    await startOnce(env);
+  }, 180_000);
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (kind === 'postgres') await admin(`drop database if exists ${database} with (force)`);
+  });
+  return env;
 }

@@ -98,6 +98,31 @@ describe.skipIf(!HAS_CHROMIUM)('web app in Chromium', () => {
     await page.context().close();
   });
 
+  it('refuses a contact whose email another contact holds, says whose, and creates it anyway when asked', async () => {
+    const first = await server.request('POST', '/api/v1/contacts', { token: ws.tokens.admin, body: { name: 'Tom Lange', emails: ['lange.family@web.test'] } });
+    expect(first.status).toBe(201);
+    const { page, problems } = await openPage();
+    await signIn(page, admin.email, admin.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+    const form = page.getByRole('form', { name: 'Create a contact' });
+    await form.getByLabel('Name').fill('Eva Lange');
+    await form.getByLabel('Email (optional)').fill('Lange.Family@web.test');
+    await form.getByRole('button', { name: 'Create contact' }).click();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(first.body.id as string);
+    const before = await server.request('GET', '/api/v1/contacts?email=lange.family@web.test', { token: ws.tokens.admin });
+    expect(before.body.items).toHaveLength(1);
+
+    await form.getByRole('button', { name: 'Create anyway: the address is shared' }).click();
+    await page.getByRole('cell', { name: 'Eva Lange', exact: true }).waitFor();
+    expect(await form.getByRole('alert').count()).toBe(0);
+    const after = await server.request('GET', '/api/v1/contacts?email=lange.family@web.test', { token: ws.tokens.admin });
+    expect(after.body.items.map((c: { name: string }) => c.name).sort()).toEqual(['Eva Lange', 'Tom Lange']);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('shows the problem detail when the password is wrong and stays on the sign-in page', async () => {
     const { page, problems } = await openPage();
     await signIn(page, admin.email, 'not the password');

@@ -7,7 +7,7 @@ import { decodeUuidCursor, toExactPage } from '../platform/db/keyset.ts';
 import { errors } from '../platform/errors.ts';
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { checked, clearable, collect, customOf, definedOnly, forCli, limitOf, printPage, requireId, type Fields } from './input.ts';
-import { withWorkspace } from './with-workspace.ts';
+import { withWorkspace, WORKSPACE_OPTION } from './with-workspace.ts';
 
 const FIELDS: Fields = {
   options: { name: '--name', domains: '--domain', industry: '--industry', size: '--size', ownerId: '--owner-id', custom: '--custom', q: '--q', domain: '--domain', limit: '--limit', cursor: '--cursor' },
@@ -15,13 +15,8 @@ const FIELDS: Fields = {
 };
 
 /** Runs an account action in the workspace, rewording its errors for the CLI. */
-async function inWorkspace<T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1]): Promise<T> {
-  return withWorkspace(slug, action).catch((error: unknown) => {
-    throw forCli(error, FIELDS, 'check the id (townhall accounts list), or choose the workspace with --workspace');
-  });
-}
-
-const WORKSPACE = ['--workspace <slug>', 'workspace slug (default: the first workspace)'] as const;
+const inWorkspace = <T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1]): Promise<T> =>
+  withWorkspace(slug, action, (error) => forCli(error, FIELDS, 'check the id (townhall accounts list), or choose the workspace with --workspace'));
 
 interface AccountOptions {
   name?: string;
@@ -42,7 +37,7 @@ function accountOptions(command: Command): Command {
     .option('--size <text>', 'company size, free text such as 11-50 ("" clears it)')
     .option('--owner-id <uuid>', 'owning user ("" clears it)')
     .option('--custom <json>', 'custom fields as a JSON object (on update: replaces them)')
-    .option(...WORKSPACE);
+    .option(...WORKSPACE_OPTION);
 }
 
 /** The API body the options describe: only the options given. */
@@ -69,7 +64,7 @@ export function registerAccounts(program: Command): void {
     .option('--owner-id <uuid>', 'accounts of this owner')
     .option('--limit <n>', `page size (default ${DEFAULT_PAGE_SIZE})`)
     .option('--cursor <cursor>', 'the cursor printed after the previous page')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (options: { q?: string; domain?: string; ownerId?: string; limit?: string; cursor?: string; workspace?: string }) => {
       const { workspace, limit, ...rest } = options;
       const query = checked(AccountQuery, definedOnly({ ...rest, limit: limitOf(limit) }), FIELDS);
@@ -83,7 +78,7 @@ export function registerAccounts(program: Command): void {
     .command('show')
     .description("print one account as JSON (the API's fields)")
     .argument('<id>', 'account id')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (id: string, options: { workspace?: string }) => {
       requireId(id, 'an account');
       const account = await inWorkspace(options.workspace, async (db, actor) => {
@@ -111,7 +106,7 @@ export function registerAccounts(program: Command): void {
     .command('delete')
     .description('delete an account; its contacts and deals stay, unlinked; audited as account.deleted')
     .argument('<id>', 'account id')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (id: string, options: { workspace?: string }) => {
       requireId(id, 'an account');
       await inWorkspace(options.workspace, (db, actor) => removeAccount(db, actor, id));

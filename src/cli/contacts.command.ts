@@ -18,7 +18,7 @@ import type { LifecycleStage } from '../platform/db/schema.ts';
 import { AppError, errors } from '../platform/errors.ts';
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { checked, clearable, collect, customOf, definedOnly, forCli, limitOf, printPage, requireId, writeAll, type Fields } from './input.ts';
-import { withWorkspace } from './with-workspace.ts';
+import { withWorkspace, WORKSPACE_OPTION } from './with-workspace.ts';
 
 /** The option that sets each API field, for messages about invalid values. */
 const FIELDS: Fields = {
@@ -57,13 +57,8 @@ function cliError(error: unknown, notFoundHint = NOT_FOUND_HINT): unknown {
 }
 
 /** Runs a contact action in the workspace, rewording its errors for the CLI. */
-async function inWorkspace<T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1], notFoundHint?: string): Promise<T> {
-  return withWorkspace(slug, action).catch((error: unknown) => {
-    throw cliError(error, notFoundHint);
-  });
-}
-
-const WORKSPACE = ['--workspace <slug>', 'workspace slug (default: the first workspace)'] as const;
+const inWorkspace = <T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1], notFoundHint?: string): Promise<T> =>
+  withWorkspace(slug, action, (error) => cliError(error, notFoundHint));
 const stageOption = () => new Option('--lifecycle-stage <stage>', 'lifecycle stage').choices(['prospect', 'customer', 'former_customer']);
 
 interface FilterOptions {
@@ -85,7 +80,7 @@ function filterOptions(command: Command): Command {
     .addOption(stageOption())
     .option('--account-id <uuid>', 'contacts of this account')
     .option('--owner-id <uuid>', 'contacts of this owner')
-    .option(...WORKSPACE);
+    .option(...WORKSPACE_OPTION);
 }
 
 interface ContactOptions {
@@ -121,7 +116,7 @@ function contactOptions(command: Command): Command {
     .option('--owner-id <uuid>', 'owning user ("" clears it)')
     .option('--custom <json>', 'custom fields as a JSON object (on update: replaces them)')
     .option('--allow-duplicate-email', 'keep an email another contact already holds (an address shared by a family)')
-    .option(...WORKSPACE);
+    .option(...WORKSPACE_OPTION);
 }
 
 /** The API body the options describe: only the options given. */
@@ -175,7 +170,7 @@ export function registerContacts(program: Command): void {
     .command('show')
     .description('print one contact as JSON (the API\'s fields; a merged-away contact shows mergedIntoId)')
     .argument('<id>', 'contact id')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (id: string, options: { workspace?: string }) => {
       requireId(id, 'a contact');
       const contact = await inWorkspace(options.workspace, async (db, actor) => {
@@ -190,7 +185,7 @@ export function registerContacts(program: Command): void {
     .command('lifecycle')
     .description('lifecycle stage history of a contact, oldest first, one JSON object per line')
     .argument('<id>', 'contact id')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (id: string, options: { workspace?: string }) => {
       requireId(id, 'a contact');
       const history = await inWorkspace(options.workspace, (db, actor) => lifecycleHistory(db, actor.workspaceId, id));
@@ -214,7 +209,7 @@ export function registerContacts(program: Command): void {
     .command('delete')
     .description('delete a contact with its lifecycle history and merge records (cannot be undone); audited as contact.deleted')
     .argument('<id>', 'contact id')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (id: string, options: { workspace?: string }) => {
       requireId(id, 'a contact');
       await inWorkspace(options.workspace, (db, actor) => removeContact(db, actor, id));
@@ -226,7 +221,7 @@ export function registerContacts(program: Command): void {
     .description('merge the source contact into the target: its records move, empty fields are filled; undo with contacts unmerge')
     .argument('<targetId>', 'contact that stays')
     .argument('<sourceId>', 'contact merged away (hidden from lists, kept for the undo)')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (targetId: string, sourceId: string, options: { workspace?: string }) => {
       requireId(targetId, 'a contact');
       requireId(sourceId, 'a contact');
@@ -242,7 +237,7 @@ export function registerContacts(program: Command): void {
     .command('merges')
     .description('the merges a contact took part in (as target or source), newest first, one JSON object per line')
     .argument('<id>', 'contact id')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (id: string, options: { workspace?: string }) => {
       requireId(id, 'a contact');
       const merges = await inWorkspace(options.workspace, (db, actor) => mergesOfContact(db, actor.workspaceId, id));
@@ -253,7 +248,7 @@ export function registerContacts(program: Command): void {
     .command('unmerge')
     .description('undo a merge: the source contact and the records that moved come back (fields edited since keep their new value)')
     .argument('<mergeId>', 'merge id, as printed by contacts merge or listed by contacts merges <contactId>')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (mergeId: string, options: { workspace?: string }) => {
       requireId(mergeId, 'a merge');
       const { merge, contact } = await inWorkspace(options.workspace, (db, actor) => undoMerge(db, actor, mergeId), "townhall contacts merges <contactId> lists a contact's merges");
@@ -303,7 +298,7 @@ export function registerContacts(program: Command): void {
     .description('import contacts from a CSV file; ends with "created N, updated N, matched N, rejected N"')
     .argument('<file>', 'CSV file with a header line')
     .option('--dry-run', 'compute the report without writing anything')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .option('--mapping <rules>', 'explicit column mapping: "CSV column=field,..." (fields: name, first_name, last_name, email, phone, company, city, country, handles, lifecycle_stage, ignore)')
     .option('--default-country <code>', 'ISO country (e.g. DE) for phone numbers written without +country code')
     .action(async (file: string, options: { dryRun?: boolean; workspace?: string; mapping?: string; defaultCountry?: string }) => {

@@ -8,7 +8,7 @@ import type { DealStatus } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { checked, clearable, customOf, definedOnly, forCli, limitOf, printPage, requireId, type Fields } from './input.ts';
-import { withWorkspace } from './with-workspace.ts';
+import { withWorkspace, WORKSPACE_OPTION } from './with-workspace.ts';
 
 const FIELDS: Fields = {
   options: {
@@ -36,13 +36,8 @@ const FIELDS: Fields = {
 };
 
 /** Runs a deal action in the workspace, rewording its errors for the CLI. */
-async function inWorkspace<T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1]): Promise<T> {
-  return withWorkspace(slug, action).catch((error: unknown) => {
-    throw forCli(error, FIELDS, 'check the id (townhall deals list), or choose the workspace with --workspace');
-  });
-}
-
-const WORKSPACE = ['--workspace <slug>', 'workspace slug (default: the first workspace)'] as const;
+const inWorkspace = <T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1]): Promise<T> =>
+  withWorkspace(slug, action, (error) => forCli(error, FIELDS, 'check the id (townhall deals list), or choose the workspace with --workspace'));
 const statusOption = (description: string) => new Option('--status <status>', description).choices(['open', 'won', 'lost']);
 
 interface DealOptions {
@@ -74,7 +69,7 @@ function dealOptions(command: Command): Command {
     .option('--account-id <uuid>', 'account of the deal ("" unlinks it)')
     .option('--owner-id <uuid>', 'owning user ("" clears it)')
     .option('--custom <json>', 'custom fields as a JSON object (on update: replaces them)')
-    .option(...WORKSPACE);
+    .option(...WORKSPACE_OPTION);
 }
 
 /** The API body the options describe: only the options given. */
@@ -110,7 +105,7 @@ export function registerDeals(program: Command): void {
     .option('--owner-id <uuid>', 'deals of this owner')
     .option('--limit <n>', `page size (default ${DEFAULT_PAGE_SIZE})`)
     .option('--cursor <cursor>', 'the cursor printed after the previous page')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(
       async (options: { q?: string; status?: DealStatus; stage?: string; pipeline?: string; contactId?: string; accountId?: string; ownerId?: string; limit?: string; cursor?: string; workspace?: string }) => {
         const { workspace, limit, ...rest } = options;
@@ -124,7 +119,7 @@ export function registerDeals(program: Command): void {
     .command('show')
     .description("print one deal as JSON (the API's fields; the amount is a decimal string)")
     .argument('<id>', 'deal id')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (id: string, options: { workspace?: string }) => {
       requireId(id, 'a deal');
       const deal = await inWorkspace(options.workspace, async (db, actor) => {
@@ -154,7 +149,7 @@ export function registerDeals(program: Command): void {
     .command('delete')
     .description('delete a deal; audited as deal.deleted')
     .argument('<id>', 'deal id')
-    .option(...WORKSPACE)
+    .option(...WORKSPACE_OPTION)
     .action(async (id: string, options: { workspace?: string }) => {
       requireId(id, 'a deal');
       await inWorkspace(options.workspace, (db, actor) => removeDeal(db, actor, id));

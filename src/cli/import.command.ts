@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { channelTypes } from '../channels/registry.ts';
 import { importFile, type ImportProgress } from '../intake/import.service.ts';
 import { defaultAnalyzer } from '../pipeline/analyzer.ts';
-import { withWorkspace } from './with-workspace.ts';
+import { withWorkspace, WORKSPACE_OPTION } from './with-workspace.ts';
 
 function progressLine(p: ImportProgress): string {
   const percent = p.totalBytes > 0 ? Math.min(100, Math.round((p.bytesRead / p.totalBytes) * 100)) : 100;
@@ -16,7 +16,7 @@ export function registerImport(program: Command): void {
     .description('import a file in a channel\'s native format (see docs/CHANNELS.md); ends with "imported N, duplicates N, rejected N"')
     .requiredOption('--channel <name>', `channel format: ${channelTypes().join(', ')}`)
     .argument('<file>', 'file to import')
-    .option('--workspace <slug>', 'workspace slug (default: the first workspace)')
+    .option(...WORKSPACE_OPTION)
     .action(async (file: string, options: { channel: string; workspace?: string }) => {
       if (!channelTypes().includes(options.channel)) throw new Error(`unknown channel "${options.channel}"; choose one of: ${channelTypes().join(', ')}`);
       await access(file).catch(() => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createApiToken } from '../auth/auth.service.ts';
 import { findUserByEmail } from '../users/users.repository.ts';
-import { withWorkspace } from './with-workspace.ts';
+import { withWorkspace, WORKSPACE_OPTION } from './with-workspace.ts';
 
 export function registerToken(program: Command): void {
   const token = program.command('token').description('manage API tokens');
@@ -11,7 +11,7 @@ export function registerToken(program: Command): void {
     .requiredOption('--email <email>', 'the user the token acts as')
     .option('--name <name>', 'a name to recognise the token by', 'cli')
     .option('--expires-in-days <days>', 'expire after this many days')
-    .option('--workspace <slug>', 'workspace slug (default: the first workspace)')
+    .option(...WORKSPACE_OPTION)
     .action(async (options: { email: string; name: string; expiresInDays?: string; workspace?: string }) => {
       const days = options.expiresInDays === undefined ? undefined : Number(options.expiresInDays);
       if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new Error('--expires-in-days must be a whole number of days, 1 or more');

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Role } from '../platform/db/schema.ts';
 import { createUser } from '../users/users.service.ts';
-import { withWorkspace } from './with-workspace.ts';
+import { withWorkspace, WORKSPACE_OPTION } from './with-workspace.ts';
 
 export function registerUser(program: Command): void {
   const user = program.command('user').description('manage users');
@@ -12,7 +12,7 @@ export function registerUser(program: Command): void {
     .option('--name <name>', 'display name (default: the part of the email before @)')
     .addOption(new Option('--role <role>', 'role').choices(['admin', 'manager', 'agent', 'analyst']).default('agent'))
     .option('--password <password>', 'password (at least 8 characters); omit to generate a one-time password')
-    .option('--workspace <slug>', 'workspace slug (default: the first workspace)')
+    .option(...WORKSPACE_OPTION)
     .action(async (options: { email: string; name?: string; role: Role; password?: string; workspace?: string }) => {
       if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw new Error(`"${options.email}" is not an email address`);
       if (options.password !== undefined && options.password.length < 8) throw new Error('--password must be at least 8 characters');

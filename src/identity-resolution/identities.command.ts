@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withWorkspace } from '../cli/with-workspace.ts';
+import { withWorkspace, WORKSPACE_OPTION } from '../cli/with-workspace.ts';
 import { resolveAll } from './resolution.service.ts';
 
 /** `townhall identities resolve [--workspace slug]`: re-resolves every identity not linked by a person. */
@@ -8,7 +8,7 @@ export function registerIdentities(program: Command): void {
   identities
     .command('resolve')
     .description('re-run identity resolution over every identity a person has not linked (auto links, suggestions for review)')
-    .option('--workspace <slug>', 'workspace slug (default: the first workspace)')
+    .option(...WORKSPACE_OPTION)
     .action(async (options: { workspace?: string }) => {
       const summary = await withWorkspace(options.workspace, (db, actor) => resolveAll(db, actor));
       console.log(`resolved ${summary.processed}, auto ${summary.auto}, suggested ${summary.suggested}, unlinked ${summary.unlinked}, changed ${summary.changed}`);

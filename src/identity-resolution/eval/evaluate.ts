@@ -109,9 +109,10 @@ export function evaluate(set: GeneratedSet): Metrics {
       // Names one typo apart meet on a shared deletion key (symmetric delete), as in the SQL candidate query.
       for (const n of [...keys.names, ...keys.nameVariants]) for (const id of [...(index.get(`n:${n}`) ?? []), ...(index.get(`d:${n}`) ?? [])]) candidateIds.add(id);
       const candidates = [...candidateIds].map((id) => byId.get(id)).filter((c): c is ContactFacts => c !== undefined);
-      // No candidate limit here: the candidates hold every name neighbour.
-      const result = resolveIdentity(facts, candidates, shared, new Set(), { allNameNeighbours: true });
-      finalFacts.set(identity.id, withCloseNameCount(facts, candidates));
+      // No candidate limit here: the candidates hold every name neighbour, so they count the close names.
+      const counted = withCloseNameCount(facts, candidates);
+      const result = resolveIdentity(counted, candidates, shared);
+      finalFacts.set(identity.id, counted);
       decisions.set(identity.id, { decision: result.decision, contactId: result.best?.contactId ?? null, evidence: result.best?.evidence.map((e) => e.text) ?? [] });
     }
     linkedByHandle.clear();

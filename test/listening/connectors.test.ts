@@ -52,7 +52,7 @@ describe.each(STORE_KINDS)('connector runner on %s', (kind) => {
   });
 
   it('polls an active feed, stores it before moving the cursor, resumes with the saved ETag after a restart, and stops for paused channels', async () => {
-    const feed = await feedServer(await readFile('../shared/fixtures/rss/guardian.rss', 'utf8'));
+    const feed = await feedServer(await readFile('test/fixtures/recorded/rss/guardian.rss', 'utf8'));
     try {
       // Stored directly: the API keeps poll intervals at 30 s or more, too slow for a test.
       const channelId = (await insertConnection(store.db, { workspaceId: ws.workspaceId, type: 'rss', name: 'Guardian', settings: { url: feed.url, pollIntervalSeconds: 1 }, credentialsEncrypted: null, webhookKey: null })).id;
@@ -90,7 +90,7 @@ describe.each(STORE_KINDS)('connector runner on %s', (kind) => {
   });
 
   it('runs each connection in one process at a time: a lease that a stopped process hands over, a crashed one lets expire, and a process that lost it cannot move the cursor', async () => {
-    const feed = await feedServer(await readFile('../shared/fixtures/rss/guardian.rss', 'utf8'));
+    const feed = await feedServer(await readFile('test/fixtures/recorded/rss/guardian.rss', 'utf8'));
     const runners: { stop: () => Promise<void> }[] = [];
     try {
       const channelId = (await insertConnection(store.db, { workspaceId: ws.workspaceId, type: 'rss', name: 'Guardian (leased)', settings: { url: feed.url, pollIntervalSeconds: 1 }, credentialsEncrypted: null, webhookKey: null })).id;

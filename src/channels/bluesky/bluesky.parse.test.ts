@@ -7,7 +7,7 @@ import { detectFacets, postRecord } from './bluesky.send.ts';
 import { CURSOR_SAFETY_MARGIN_US, JetstreamFilter, subscribeUrl } from './jetstream.ts';
 import { isRecord, type JsonRecord } from '../json-read.ts';
 
-const SHARED = fileURLToPath(new URL('../../../../shared/fixtures/bluesky/', import.meta.url));
+const RECORDED = fileURLToPath(new URL('../../../test/fixtures/recorded/bluesky/', import.meta.url));
 const OWN = fileURLToPath(new URL('../../../test/fixtures/bluesky/', import.meta.url));
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
 const itemsOf = (path: string) => lines(path).map((l) => parseJetstreamEvent(l));
@@ -15,7 +15,7 @@ const objects = (path: string): JsonRecord[] => lines(path).map((l): unknown => 
 const post = (items: ParsedItem[]) => (items[0]?.type === 'post' ? items[0].post : undefined);
 
 describe('Bluesky parser on the recorded Jetstream events', () => {
-  const results = itemsOf(`${SHARED}jetstream_golden_v1.jsonl`);
+  const results = itemsOf(`${RECORDED}jetstream_golden_v1.jsonl`);
 
   it('maps each of the ten events: a like, a reply, a repost, a profile; the rest is skipped', () => {
     expect(results).toHaveLength(10);
@@ -154,7 +154,7 @@ describe('Bluesky helpers', () => {
     const events = objects(`${OWN}thread.jsonl`);
     expect(events.map((e) => filter.keep(e))).toEqual([true, true, true, true, true, true, true, true, true, true, true, false, true]);
     const other = new JetstreamFilter({ keywords: ['zebra'] });
-    const golden = objects(`${SHARED}jetstream_golden_v1.jsonl`);
+    const golden = objects(`${RECORDED}jetstream_golden_v1.jsonl`);
     expect(golden.filter((e) => other.keep(e))).toEqual([]);
     expect(new JetstreamFilter({}).keep(golden[3] ?? {})).toBe(true);
   });

@@ -5,14 +5,14 @@ import { hmacSha256Hex } from '../signatures.ts';
 import { metaDriver, metaTargetOf, verifyMetaWebhook } from './meta.driver.ts';
 import { parseMetaWebhook } from './meta.parse.ts';
 
-const shared = (name: string) => readFileSync(new URL(`../../../../shared/fixtures/meta/${name}`, import.meta.url), 'utf8');
+const recorded = (name: string) => readFileSync(new URL(`../../../test/fixtures/recorded/meta/${name}`, import.meta.url), 'utf8');
 const own = (name: string) => readFileSync(new URL(`../../../test/fixtures/meta/${name}`, import.meta.url), 'utf8');
 
 const posts = (items: ParsedItem[]): CanonicalPost[] => items.flatMap((i) => (i.type === 'post' ? [i.post] : []));
 
 describe('Meta webhook parsing of the recorded bodies', () => {
   it('turns a Page feed comment by the Page itself into an outbound comment threaded under its post', () => {
-    const { items } = parseMetaWebhook(shared('facebook-feed-comment-add-211.json'));
+    const { items } = parseMetaWebhook(recorded('facebook-feed-comment-add-211.json'));
     expect(items).toHaveLength(1);
     expect(posts(items)[0]).toMatchObject({
       channel: 'facebook',
@@ -29,13 +29,13 @@ describe('Meta webhook parsing of the recorded bodies', () => {
   });
 
   it('turns a removed comment into a delete at the entry time', () => {
-    expect(parseMetaWebhook(shared('facebook-feed-comment-remove-25.json')).items).toEqual([
+    expect(parseMetaWebhook(recorded('facebook-feed-comment-remove-25.json')).items).toEqual([
       { type: 'delete', channel: 'facebook', externalId: '905578656204626_905579239537901', at: '2016-01-06T19:06:22.000Z' },
     ]);
   });
 
   it('turns a visitor post on the Page feed into an inbound post with its author', () => {
-    const { items } = parseMetaWebhook(shared('facebook-feed-post-add-25.json'));
+    const { items } = parseMetaWebhook(recorded('facebook-feed-post-add-25.json'));
     expect(posts(items)).toEqual([
       expect.objectContaining({
         channel: 'facebook',
@@ -52,12 +52,12 @@ describe('Meta webhook parsing of the recorded bodies', () => {
   });
 
   it('turns a Page mention into a post without an author when Meta names none', () => {
-    const { items } = parseMetaWebhook(shared('facebook-mention-post-add-real.json'));
+    const { items } = parseMetaWebhook(recorded('facebook-mention-post-add-real.json'));
     expect(posts(items)).toEqual([expect.objectContaining({ externalId: '1234567890321_98722536423179', text: 'A test post message', author: null, postedAt: '2021-02-26T11:56:02.000Z' })]);
   });
 
   it('turns a Messenger message with numeric ids into a private direct message threaded by page and person', () => {
-    const { items } = parseMetaWebhook(shared('facebook-messaging-message-basic.json'));
+    const { items } = parseMetaWebhook(recorded('facebook-messaging-message-basic.json'));
     expect(posts(items)).toEqual([
       expect.objectContaining({
         channel: 'messenger',
@@ -74,13 +74,13 @@ describe('Meta webhook parsing of the recorded bodies', () => {
   });
 
   it('turns an Instagram comment into a comment at the entry time', () => {
-    const { items } = parseMetaWebhook(shared('instagram-wh-comments.json'));
+    const { items } = parseMetaWebhook(recorded('instagram-wh-comments.json'));
     expect(posts(items)).toEqual([expect.objectContaining({ channel: 'instagram', externalId: '123456789', kind: 'comment', text: 'This is an example.', author: null, postedAt: '2018-02-23T15:21:47.000Z' })]);
   });
 
   it('turns WhatsApp text and image messages into direct messages with the contact name and phone', () => {
-    const text = posts(parseMetaWebhook(shared('whatsapp-incoming-message-text.json')).items);
-    const image = posts(parseMetaWebhook(shared('whatsapp-incoming-message-image.json')).items);
+    const text = posts(parseMetaWebhook(recorded('whatsapp-incoming-message-text.json')).items);
+    const image = posts(parseMetaWebhook(recorded('whatsapp-incoming-message-image.json')).items);
     const author = { channel: 'whatsapp', externalId: '491234567890', handle: '+491234567890', displayName: 'TestUser' };
     expect(text).toEqual([
       expect.objectContaining({ channel: 'whatsapp', kind: 'direct', visibility: 'private', text: 'Test', author, threadExternalId: 'whatsapp:10634295353625:491234567890', postedAt: '2022-05-22T21:01:53.000Z' }),

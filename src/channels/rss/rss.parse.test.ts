@@ -5,7 +5,7 @@ import { ParseError, type CanonicalPost } from '../../listening/canonical.ts';
 import { rssDriver } from './rss.driver.ts';
 import { charsetFromProlog, decodeFeed, parseFeed } from './rss.parse.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`../../../../shared/fixtures/rss/${name}`, import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/recorded/rss/${name}`, import.meta.url));
 const posts = (body: string, kind?: 'post' | 'review'): CanonicalPost[] =>
   parseFeed(body, kind ? { kind } : {}).items.flatMap((item) => (item.type === 'post' ? [item.post] : []));
 

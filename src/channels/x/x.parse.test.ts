@@ -8,7 +8,7 @@ import { belongsToOthers, ndjsonLines } from './x.stream.ts';
 import { tweetRequestBody } from './x.send.ts';
 import { hmacSha256Base64 } from '../signatures.ts';
 
-const SHARED = fileURLToPath(new URL('../../../../shared/fixtures/x/', import.meta.url));
+const RECORDED = fileURLToPath(new URL('../../../test/fixtures/recorded/x/', import.meta.url));
 const OWN = fileURLToPath(new URL('../../../test/fixtures/x/', import.meta.url));
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
 
@@ -18,7 +18,7 @@ const identities = (items: ParsedItem[]) => items.flatMap((i) => (i.type === 'id
 
 describe('X parser on the recorded search responses', () => {
   it('turns a retweet into a share on the original and stores the original from includes (two_tweets)', () => {
-    const [line] = lines(`${SHARED}two_tweets.jsonl`);
+    const [line] = lines(`${RECORDED}two_tweets.jsonl`);
     const { items } = parseXPayload(line ?? '');
     expect(identities(items)).toEqual(['LachiVeronica', 'bibaigna96']);
     expect(engagements(items)).toEqual([
@@ -57,7 +57,7 @@ describe('X parser on the recorded search responses', () => {
   });
 
   it('reads the retweeted original with its mentions, hashtags and author profile (mentions_tweet)', () => {
-    const [line] = lines(`${SHARED}mentions_tweet.jsonl`);
+    const [line] = lines(`${RECORDED}mentions_tweet.jsonl`);
     const { items } = parseXPayload(line ?? '');
     expect(engagements(items)).toHaveLength(1);
     expect(engagements(items)[0]).toMatchObject({ externalId: '1589681856941002753', targetExternalId: '1589671906718134272', kind: 'share', actor: { handle: 'BaldManGamer', location: 'North West, England', followers: 569 } });
@@ -79,7 +79,7 @@ describe('X parser on the recorded search responses', () => {
 });
 
 describe('X parser on the recorded filtered stream', () => {
-  const all = lines(`${SHARED}streaming_output_with_error.jsonl`);
+  const all = lines(`${RECORDED}streaming_output_with_error.jsonl`);
 
   it('parses seven stream messages and fails only on the cut-off last line', () => {
     expect(all).toHaveLength(8);

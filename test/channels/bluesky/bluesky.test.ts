@@ -19,7 +19,7 @@ import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer }
 import { openTestStore, STORE_KINDS } from '../../support/stores.ts';
 
 const deps = { analyze: null, now: () => new Date() };
-const SHARED = fileURLToPath(new URL('../../../../shared/fixtures/bluesky/', import.meta.url));
+const RECORDED = fileURLToPath(new URL('../../../test/fixtures/recorded/bluesky/', import.meta.url));
 const OWN = fileURLToPath(new URL('../../fixtures/bluesky/', import.meta.url));
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
 const timeOf = (line: string): number => {
@@ -68,7 +68,7 @@ describe.each(STORE_KINDS)('Bluesky channel on %s', (kind) => {
 
   it('imports the recorded Jetstream file and our thread file with exact counts; a second import adds nothing', async () => {
     const golden = await seedWorkspace(store.db, 'bskygolden');
-    const path = `${SHARED}jetstream_golden_v1.jsonl`;
+    const path = `${RECORDED}jetstream_golden_v1.jsonl`;
     expect(await importFile(store.db, deps, { workspaceId: golden.workspaceId, channel: 'bluesky', path })).toMatchObject({ imported: 1, duplicates: 0, rejected: 0 });
     expect(await importFile(store.db, deps, { workspaceId: golden.workspaceId, channel: 'bluesky', path })).toMatchObject({ imported: 0, duplicates: 1, rejected: 0 });
     const [reply] = await postsOf(golden.workspaceId);
@@ -171,7 +171,7 @@ describe.each(STORE_KINDS)('Bluesky channel on %s', (kind) => {
 
   it('resumes a fresh process from the cursor in state and keeps only keyword matches and what relates to them', async () => {
     const ws = await seedWorkspace(store.db, 'bskyfilter');
-    const golden = lines(`${SHARED}jetstream_golden_v1.jsonl`);
+    const golden = lines(`${RECORDED}jetstream_golden_v1.jsonl`);
     const thread = lines(`${OWN}thread.jsonl`);
     const wssUrls: URL[] = [];
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });

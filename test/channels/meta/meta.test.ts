@@ -17,9 +17,9 @@ import { sendJson, startStandIn, type StandIn } from './standin.ts';
 const deps = { analyze: null, now: () => new Date() };
 const APP_SECRET = 'meta-app-secret-for-tests';
 const VERIFY_TOKEN = 'verify-me-please';
-const SHARED = new URL('../../../../shared/fixtures/meta/', import.meta.url);
+const RECORDED_DIR = new URL('../../../test/fixtures/recorded/meta/', import.meta.url);
 const OWN = new URL('../../fixtures/meta/', import.meta.url);
-const sharedPath = (name: string) => new URL(name, SHARED).pathname;
+const recordedPath = (name: string) => new URL(name, RECORDED_DIR).pathname;
 const ownPath = (name: string) => new URL(name, OWN).pathname;
 
 /** The recorded bodies in the order a Page would send them, with what each must leave in the store. */
@@ -85,7 +85,7 @@ describe.each(STORE_KINDS)('Meta webhooks through the real server on %s', (kind)
 
   it('answers a wrong or missing X-Hub-Signature-256 with 401 and stores nothing', async () => {
     const before = await countRaw();
-    const body = readFileSync(sharedPath('facebook-feed-post-add-25.json'), 'utf8');
+    const body = readFileSync(recordedPath('facebook-feed-post-add-25.json'), 'utf8');
     expect((await deliver(body, `sha256=${hmacSha256Hex('not-the-secret', body)}`)).status).toBe(401);
     expect((await fetch(server.url + channel.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(401);
     expect(await countRaw()).toBe(before);
@@ -93,11 +93,11 @@ describe.each(STORE_KINDS)('Meta webhooks through the real server on %s', (kind)
 
   it('stores every signed recorded body, turns it into posts per platform, and ignores re-deliveries', async () => {
     for (const name of RECORDED) {
-      const res = await deliver(readFileSync(sharedPath(name), 'utf8'));
+      const res = await deliver(readFileSync(recordedPath(name), 'utf8'));
       expect(res.status, name).toBe(200);
     }
     // Meta re-delivers when it misses our 200: the same bodies again change nothing.
-    for (const name of RECORDED) expect((await deliver(readFileSync(sharedPath(name), 'utf8'))).status).toBe(200);
+    for (const name of RECORDED) expect((await deliver(readFileSync(recordedPath(name), 'utf8'))).status).toBe(200);
     expect(await countRaw()).toBe(RECORDED.length * 2);
     await drainIntake(store.db, deps, { workspaceId: ws.workspaceId });
     const dead = await store.db.selectFrom('raw_intake').select(['status', 'error']).where('workspace_id', '=', ws.workspaceId).where('status', '!=', 'processed').execute();
@@ -155,14 +155,14 @@ describe.each(STORE_KINDS)('Meta import of webhook bodies on %s', (kind) => {
 
   const cases: Array<[string, string, number, number]> = [
     // file, path, imported the first time, duplicates the first time
-    ['facebook-feed-post-add-25.json', sharedPath('facebook-feed-post-add-25.json'), 1, 0],
-    ['facebook-feed-comment-add-211.json', sharedPath('facebook-feed-comment-add-211.json'), 1, 0],
-    ['facebook-feed-comment-remove-25.json', sharedPath('facebook-feed-comment-remove-25.json'), 0, 0],
-    ['facebook-mention-post-add-real.json', sharedPath('facebook-mention-post-add-real.json'), 1, 0],
-    ['facebook-messaging-message-basic.json', sharedPath('facebook-messaging-message-basic.json'), 1, 0],
-    ['instagram-wh-comments.json', sharedPath('instagram-wh-comments.json'), 1, 0],
-    ['whatsapp-incoming-message-text.json', sharedPath('whatsapp-incoming-message-text.json'), 1, 0],
-    ['whatsapp-incoming-message-image.json', sharedPath('whatsapp-incoming-message-image.json'), 0, 1],
+    ['facebook-feed-post-add-25.json', recordedPath('facebook-feed-post-add-25.json'), 1, 0],
+    ['facebook-feed-comment-add-211.json', recordedPath('facebook-feed-comment-add-211.json'), 1, 0],
+    ['facebook-feed-comment-remove-25.json', recordedPath('facebook-feed-comment-remove-25.json'), 0, 0],
+    ['facebook-mention-post-add-real.json', recordedPath('facebook-mention-post-add-real.json'), 1, 0],
+    ['facebook-messaging-message-basic.json', recordedPath('facebook-messaging-message-basic.json'), 1, 0],
+    ['instagram-wh-comments.json', recordedPath('instagram-wh-comments.json'), 1, 0],
+    ['whatsapp-incoming-message-text.json', recordedPath('whatsapp-incoming-message-text.json'), 1, 0],
+    ['whatsapp-incoming-message-image.json', recordedPath('whatsapp-incoming-message-image.json'), 0, 1],
     ['own facebook-feed-edit-reply-reaction.json', ownPath('facebook-feed-edit-reply-reaction.json'), 1, 1],
     ['own instagram-comment-reply-mention.json', ownPath('instagram-comment-reply-mention.json'), 2, 0],
     ['own messenger-echo-attachment-delivery.json', ownPath('messenger-echo-attachment-delivery.json'), 2, 0],
@@ -309,7 +309,7 @@ describe.each(STORE_KINDS)('Instagram mention lookups through a Graph API stand-
 
   it('leaves deliveries without Instagram mentions alone', async () => {
     graph.requests.length = 0;
-    for (const name of RECORDED) expect(await enrichMetaPayload({ body: readFileSync(sharedPath(name), 'utf8') }, connection({ accessToken: PAGE_TOKEN }), runtime)).toBeNull();
+    for (const name of RECORDED) expect(await enrichMetaPayload({ body: readFileSync(recordedPath(name), 'utf8') }, connection({ accessToken: PAGE_TOKEN }), runtime)).toBeNull();
     expect(graph.requests).toHaveLength(0);
   });
 });

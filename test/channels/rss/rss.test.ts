@@ -9,8 +9,8 @@ import { openTestStore, STORE_KINDS } from '../../support/stores.ts';
 import { countPosts, pollOnce } from './poll-once.ts';
 
 const deps = { analyze: null, now: () => new Date() };
-const SHARED = new URL('../../../../shared/fixtures/rss/', import.meta.url);
-const sharedPath = (name: string) => new URL(name, SHARED).pathname;
+const RECORDED = new URL('../../../test/fixtures/recorded/rss/', import.meta.url);
+const sharedPath = (name: string) => new URL(name, RECORDED).pathname;
 
 const FIXTURES: [string, number][] = [
   ['guardian.rss', 55],

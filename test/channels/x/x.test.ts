@@ -19,7 +19,7 @@ import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer }
 import { openTestStore, STORE_KINDS } from '../../support/stores.ts';
 
 const deps = { analyze: null, now: () => new Date() };
-const SHARED = fileURLToPath(new URL('../../../../shared/fixtures/x/', import.meta.url));
+const RECORDED = fileURLToPath(new URL('../../../test/fixtures/recorded/x/', import.meta.url));
 const OWN = fileURLToPath(new URL('../../fixtures/x/', import.meta.url));
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
 const CONSUMER_SECRET = 'x-consumer-secret-for-tests';
@@ -104,10 +104,10 @@ describe.each(STORE_KINDS)('X channel on %s', (kind) => {
 
   it('imports each recorded file with exact counts, and a second import adds nothing', async () => {
     const cases: [string, { imported: number; duplicates: number; rejected: number }, { imported: number; duplicates: number; rejected: number }][] = [
-      [`${SHARED}two_tweets.jsonl`, { imported: 1, duplicates: 0, rejected: 0 }, { imported: 0, duplicates: 1, rejected: 0 }],
-      [`${SHARED}mentions_tweet.jsonl`, { imported: 1, duplicates: 0, rejected: 0 }, { imported: 0, duplicates: 1, rejected: 0 }],
+      [`${RECORDED}two_tweets.jsonl`, { imported: 1, duplicates: 0, rejected: 0 }, { imported: 0, duplicates: 1, rejected: 0 }],
+      [`${RECORDED}mentions_tweet.jsonl`, { imported: 1, duplicates: 0, rejected: 0 }, { imported: 0, duplicates: 1, rejected: 0 }],
       // 7 stream messages hold 7 tweets and 4 referenced ones; the cut-off last line is rejected.
-      [`${SHARED}streaming_output_with_error.jsonl`, { imported: 11, duplicates: 0, rejected: 1 }, { imported: 0, duplicates: 11, rejected: 1 }],
+      [`${RECORDED}streaming_output_with_error.jsonl`, { imported: 11, duplicates: 0, rejected: 1 }, { imported: 0, duplicates: 11, rejected: 1 }],
       // The stream message repeats its parent from includes (one duplicate); the error line and empty page add nothing.
       [`${OWN}conversation.jsonl`, { imported: 5, duplicates: 1, rejected: 0 }, { imported: 0, duplicates: 6, rejected: 0 }],
       // Reply, liked brand post, DM; the retweet's original is already there; the delete and follow store no post.
@@ -122,7 +122,7 @@ describe.each(STORE_KINDS)('X channel on %s', (kind) => {
 
   it('stores what the stream fixture says: authors, texts, thread and quote links', async () => {
     const ws = await seedWorkspace(store.db, 'xstream');
-    const summary = await importFile(store.db, deps, { workspaceId: ws.workspaceId, channel: 'x', path: `${SHARED}streaming_output_with_error.jsonl` });
+    const summary = await importFile(store.db, deps, { workspaceId: ws.workspaceId, channel: 'x', path: `${RECORDED}streaming_output_with_error.jsonl` });
     expect(summary.rejections[0]?.reason).toMatch(/not JSON/);
     const rows = await postsOf(ws.workspaceId);
     expect(rows.map((r) => r.external_id)).toEqual([
@@ -167,7 +167,7 @@ describe.each(STORE_KINDS)('X channel on %s', (kind) => {
 
   it('holds the filtered stream through a dropped connection and a 429, storing every tweet exactly once', async () => {
     const ws = await seedWorkspace(store.db, 'xfiltered');
-    const messages = lines(`${SHARED}streaming_output_with_error.jsonl`).slice(0, 7);
+    const messages = lines(`${RECORDED}streaming_output_with_error.jsonl`).slice(0, 7);
     const disconnectLine = lines(`${OWN}conversation.jsonl`)[2] ?? '';
     let streamCalls = 0;
     const api = await standIn((request, res) => {
@@ -227,8 +227,8 @@ describe.each(STORE_KINDS)('X channel on %s', (kind) => {
   it('polls recent search with since_id, follows next_token and stops when the rate limit is spent', async () => {
     const ws = await seedWorkspace(store.db, 'xsearch');
     const [conversation] = lines(`${OWN}conversation.jsonl`);
-    const [twoTweets] = lines(`${SHARED}two_tweets.jsonl`);
-    const [mentions] = lines(`${SHARED}mentions_tweet.jsonl`);
+    const [twoTweets] = lines(`${RECORDED}two_tweets.jsonl`);
+    const [mentions] = lines(`${RECORDED}mentions_tweet.jsonl`);
     const page = (line: string | undefined, meta: Record<string, unknown>) => {
       const body = JSON.parse(line ?? '{}');
       return JSON.stringify({ data: body.data, includes: body.includes, meta });

@@ -130,18 +130,6 @@ export async function applyTombstones(db: Kysely<Database>, workspaceId: string,
   return Number(result.numUpdatedRows);
 }
 
-/** Children that arrived before their parent: link them now that the parent exists. */
-export async function adoptOrphans(db: Kysely<Database>, workspaceId: string, channel: string, parentExternalId: string, parentId: string, threadId: string): Promise<void> {
-  await db
-    .updateTable('posts')
-    .set({ parent_id: parentId, thread_id: sql`coalesce(thread_id, ${threadId}::uuid)` })
-    .where('workspace_id', '=', workspaceId)
-    .where('channel', '=', channel)
-    .where('parent_external_id', '=', parentExternalId)
-    .where('parent_id', 'is', null)
-    .execute();
-}
-
 /** Records an engagement once; returns true when it is new (so the target's counter moves). */
 export async function insertEngagementIfNew(
   db: Kysely<Database>,
@@ -322,10 +310,11 @@ export async function insertPostsIfNew(db: Kysely<Database>, inputs: NewPost[]):
 }
 
 /**
- * Links replies to parents and thread roots for a set of new posts: their own parents and roots, and
- * earlier posts that were waiting for them. Four index-backed statements, whatever the table size.
+ * Links a set of new posts into their threads, whatever order posts arrived in: replies to their parents (both
+ * ways), posts whose thread key named a new post take over that post's key (its ancestors arrived), and every
+ * post whose thread root is stored points at it (thread_id stays null while the root is unknown).
  */
-export async function linkParents(db: Kysely<Database>, workspaceId: string, newIds: string[]): Promise<void> {
+export async function linkThreads(db: Kysely<Database>, workspaceId: string, newIds: string[]): Promise<void> {
   if (newIds.length === 0) return;
   await sql`
     update posts as c set parent_id = p.id
@@ -338,15 +327,19 @@ export async function linkParents(db: Kysely<Database>, workspaceId: string, new
     where p.id = any(${newIds}::uuid[])
       and c.workspace_id = ${workspaceId} and c.channel = p.channel and c.parent_external_id = p.external_id and c.parent_id is null`.execute(db);
   await sql`
-    update posts as c set thread_id = t.id
-    from posts as t
-    where c.id = any(${newIds}::uuid[]) and c.thread_id is null and c.thread_external_id is not null
-      and t.workspace_id = ${workspaceId} and t.channel = c.channel and t.external_id = c.thread_external_id and t.id <> c.id`.execute(db);
+    update posts as c set thread_external_id = n.thread_external_id
+    from posts as n
+    where n.id = any(${newIds}::uuid[]) and n.thread_external_id is not null and n.thread_external_id <> n.external_id
+      and c.workspace_id = ${workspaceId} and c.channel = n.channel and c.thread_external_id = n.external_id and c.id <> n.id`.execute(db);
   await sql`
     update posts as c set thread_id = t.id
-    from posts as t
-    where t.id = any(${newIds}::uuid[])
-      and c.workspace_id = ${workspaceId} and c.channel = t.channel and c.thread_external_id = t.external_id and c.thread_id is null and c.id <> t.id`.execute(db);
+    from posts as t, (
+      select channel, thread_external_id as key from posts where id = any(${newIds}::uuid[]) and thread_external_id is not null
+      union select channel, external_id from posts where id = any(${newIds}::uuid[])
+    ) as k
+    where c.workspace_id = ${workspaceId} and c.channel = k.channel and c.thread_external_id = k.key
+      and t.workspace_id = ${workspaceId} and t.channel = c.channel and t.external_id = c.thread_external_id
+      and t.id <> c.id and c.thread_id is distinct from t.id`.execute(db);
 }
 
 /** Active engagement counts for many targets at once: rows of (target, kind, count). */

@@ -1,34 +1,21 @@
 import { sql, type Kysely } from 'kysely';
-import { findConnection } from '../channels/channels.repository.ts';
-import type { ChannelDriver } from '../channels/driver.ts';
-import { driverFor } from '../channels/registry.ts';
-import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParsedItem } from '../listening/canonical.ts';
-import {
-  applyTombstones,
-  engagementCountsFor,
-  findPostsByExternalIds,
-  insertPostsIfNew,
-  insertQueryMatchRows,
-  linkParents,
-  updatePostMetrics,
-  upsertIdentities,
-  type NewPost,
-  type StoredPostRef,
-} from '../listening/listening.repository.ts';
-import { matchingQueryIds } from '../listening/query-matcher.ts';
-import { systemActor } from '../auth/actor.ts';
-import { resolveNewIdentities } from '../identity-resolution/resolution.service.ts';
-import type { ChannelConnectionRow, Database, RawIntakeRow } from '../platform/db/schema.ts';
-import { lockPendingMany, markDead, markProcessedMany } from '../intake/intake.repository.ts';
+import type { Database } from '../platform/db/schema.ts';
+import { lockPendingMany, markDead, recordAttempt } from '../intake/intake.repository.ts';
+import { ParseError } from '../listening/canonical.ts';
 import { enrichPending } from './enrich.ts';
-import { processIntakeItem, queriesOf, type ItemResult } from './process.ts';
-import { analyzeStage, emptyOutcome, parseStage, persistOtherStage, persistPostStage, type AnalyzedPost, type Outcome, type PersistContext, type PipelineDeps } from './stages.ts';
+import { emptyOutcome, newWorkspaceBatch, parseStage, runStages, type Outcome, type Payload, type PipelineDeps } from './stages.ts';
+
+/** Attempts before a payload that keeps failing for reasons other than parsing goes to dead-letter. */
+export const MAX_ATTEMPTS = 5;
+
+export type ItemResult = { status: 'processed'; outcome: Outcome } | { status: 'dead'; reason: string } | { status: 'retry'; reason: string } | { status: 'skipped' };
 
 /**
- * The same stages as processIntakeItem, set-based: one transaction for many payloads, one statement
- * per stage for the common case (new posts), per-item handling for the rest (edits, re-deliveries,
- * deletes, engagements). If anything in the batch fails, it falls back to one payload at a time so a
- * bad payload cannot hold up good ones.
+ * Processes stored payloads through the stages (src/pipeline/stages.ts), as few transactions as the item cap
+ * allows. When a transaction fails, the payloads are cut in halves and each half tried on its own, down to
+ * the payload that fails alone: that one is dead-lettered when the failure is its own (it does not parse,
+ * the store refuses its data), or retried later up to MAX_ATTEMPTS; the others commit. A store that is
+ * unreachable fails everything the same way: nothing is cut or counted, all is retried later.
  */
 export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids: number[]): Promise<Map<number, ItemResult>> {
   const results = new Map<number, ItemResult>();
@@ -38,20 +25,66 @@ export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids
     for (const original of enriched.replaced.keys()) results.set(original, { status: 'processed', outcome: emptyOutcome() });
     todo = enriched.ids;
   }
+  if (todo.length === 0) return results;
   const maxItems = (await isEmbedded(db)) ? MAX_ITEMS_EMBEDDED : MAX_ITEMS_SERVER;
-  while (todo.length > 0) {
-    const batch = todo;
+  const queue: number[][] = [todo];
+  for (let part = queue.shift(); part !== undefined; part = queue.shift()) {
+    const ids = part;
     try {
-      const done = await db.transaction().execute((trx) => processLocked(trx, deps, batch, maxItems));
+      const done = await db.transaction().execute((trx) => processLocked(trx, deps, ids, maxItems));
       await refreshStatisticsIfDue(db, done.results);
       for (const [id, result] of done.results) results.set(id, result);
-      todo = done.deferred;
-    } catch {
-      for (const id of batch) results.set(id, await processIntakeItem(db, deps, id));
-      todo = [];
+      if (done.deferred.length > 0) queue.unshift(done.deferred);
+    } catch (error) {
+      if (isStoreUnavailable(error)) {
+        const reason = messageOf(error);
+        for (const id of [...ids, ...queue.flat()]) results.set(id, { status: 'retry', reason });
+        return results;
+      }
+      if (ids.length > 1) {
+        const half = Math.ceil(ids.length / 2);
+        queue.unshift(ids.slice(0, half), ids.slice(half));
+        continue;
+      }
+      const [id] = ids;
+      if (id !== undefined) results.set(id, await failAlone(db, deps, id, error));
     }
   }
   return results;
+}
+
+/** A payload failed in a transaction of its own: its own fault is final, anything else is tried again later. */
+async function failAlone(db: Kysely<Database>, deps: PipelineDeps, id: number, error: unknown): Promise<ItemResult> {
+  const reason = messageOf(error);
+  if (isPayloadFault(error)) {
+    await markDead(db, id, error instanceof ParseError ? `parse: ${reason}` : reason, deps.now());
+    return { status: 'dead', reason };
+  }
+  const attempts = await recordAttempt(db, id, reason);
+  if (attempts >= MAX_ATTEMPTS) {
+    await markDead(db, id, `gave up after ${attempts} attempts: ${reason}`, deps.now());
+    return { status: 'dead', reason };
+  }
+  return { status: 'retry', reason };
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const codeOf = (error: unknown): string => (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '');
+
+/**
+ * The store refused the payload's data whatever the moment: it does not parse, or SQLSTATE class 22 (data
+ * exception: an invalid date, a NUL byte), 23 (integrity) or 54 (a value beyond a limit).
+ */
+export function isPayloadFault(error: unknown): boolean {
+  if (error instanceof ParseError) return true;
+  return /^(22|23|54)/.test(codeOf(error));
+}
+
+/** The store cannot be reached or is shutting down (SQLSTATE 08, 53, 57P; socket errors): nobody's payload is at fault. */
+export function isStoreUnavailable(error: unknown): boolean {
+  const code = codeOf(error);
+  if (/^(08|53|57P)/.test(code) || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code)) return true;
+  return /connection terminated|connection error|client was closed|cannot use a pool after calling end|timeout exceeded when trying to connect/i.test(messageOf(error));
 }
 
 /**
@@ -62,14 +95,6 @@ export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids
  */
 const MAX_ITEMS_EMBEDDED = 250;
 const MAX_ITEMS_SERVER = 5000;
-
-/** Rows per multi-row statement: PostgreSQL takes at most 65,535 parameters, and PGlite is happier with far fewer. */
-const POST_INSERT_CHUNK = 100;
-const ROWS_PER_STATEMENT = 500;
-
-function* chunked<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
 
 /** New posts since the planner statistics were last refreshed, per store. */
 const postsSinceAnalyze = new WeakMap<Kysely<Database>, number>();
@@ -105,189 +130,22 @@ function isEmbedded(db: Kysely<Database>): Promise<boolean> {
   return known;
 }
 
-const keyOf = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
-
-interface PendingPost {
-  rawId: number;
-  workspaceId: string;
-  connectionId: string | null;
-  analyzed: AnalyzedPost;
-}
-
+/** One transaction: lock the pending payloads among ids, parse up to the item cap, run the stages per workspace. */
 async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: number[], maxItems: number): Promise<{ results: Map<number, ItemResult>; deferred: number[] }> {
   const results = new Map<number, ItemResult>();
+  const now = deps.now();
   const locked = await lockPendingMany(trx, ids);
   const lockedIds = new Set(locked.map((r) => r.id));
   for (const id of ids) if (!lockedIds.has(id)) results.set(id, { status: 'skipped' });
-
-  const connections = new Map<string, ChannelConnectionRow | undefined>();
-  const parsed: { raw: RawIntakeRow; items: ParsedItem[] }[] = [];
-  let items = 0;
-  const deferred: number[] = [];
-  for (const raw of locked) {
-    // Full: the rest waits for the next transaction (still pending, only locked until this one ends).
-    if (items >= maxItems) {
-      deferred.push(raw.id);
-      continue;
-    }
-    let connection: ChannelConnectionRow | undefined;
-    if (raw.channel_connection_id) {
-      if (!connections.has(raw.channel_connection_id)) connections.set(raw.channel_connection_id, await findConnection(trx, raw.workspace_id, raw.channel_connection_id));
-      connection = connections.get(raw.channel_connection_id);
-    }
-    const driver: ChannelDriver | undefined = driverFor(connection?.type ?? raw.channel);
-    if (!driver) {
-      await markDead(trx, raw.id, `no driver for channel "${raw.channel}"`, deps.now());
-      results.set(raw.id, { status: 'dead', reason: `no driver for channel "${raw.channel}"` });
-      continue;
-    }
-    try {
-      const entry = { raw, items: parseStage(raw, driver, connection ? { settings: connection.settings } : undefined) };
-      parsed.push(entry);
-      items += entry.items.length;
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
-      await markDead(trx, raw.id, `parse: ${error.message}`, deps.now());
-      results.set(raw.id, { status: 'dead', reason: error.message });
-    }
+  const { parsed, dead, deferred } = await parseStage(trx, locked, maxItems, now);
+  for (const { id, reason } of dead) results.set(id, { status: 'dead', reason });
+  // Payloads of several workspaces can share a batch: the stages run per workspace, in arrival order.
+  const byWorkspace = new Map<string, Payload[]>();
+  for (const payload of parsed) byWorkspace.set(payload.raw.workspace_id, [...(byWorkspace.get(payload.raw.workspace_id) ?? []), payload]);
+  for (const [workspaceId, payloads] of byWorkspace) {
+    const batch = newWorkspaceBatch(workspaceId, payloads, now);
+    await runStages(trx, deps, batch);
+    for (const [id, outcome] of batch.outcomes) results.set(id, { status: 'processed', outcome });
   }
-
-  // Payloads of several workspaces can share a batch: every set-based step runs per workspace.
-  const byWorkspace = new Map<string, typeof parsed>();
-  for (const entry of parsed) byWorkspace.set(entry.raw.workspace_id, [...(byWorkspace.get(entry.raw.workspace_id) ?? []), entry]);
-  const outcomes = new Map<number, Outcome>(parsed.map((p) => [p.raw.id, emptyOutcome()]));
-  const outcomeOf = (rawId: number): Outcome => {
-    const outcome = outcomes.get(rawId) ?? emptyOutcome();
-    outcomes.set(rawId, outcome);
-    return outcome;
-  };
-
-  for (const [workspaceId, entries] of byWorkspace) {
-    // Stage: resolve identity, once per distinct identity.
-    const identities = new Map<string, CanonicalIdentity>();
-    const addIdentity = (identity: CanonicalIdentity | null | undefined) => {
-      if (!identity?.externalId) return;
-      const key = `${identity.channel}:${identity.externalId}`;
-      identities.set(key, { ...identities.get(key), ...identity });
-    };
-    for (const { items } of entries) {
-      for (const item of items) {
-        if (item.type === 'post') addIdentity(item.post.author);
-        else if (item.type === 'engagement') addIdentity(item.actor);
-        else if (item.type === 'identity') addIdentity(item.identity);
-      }
-    }
-    const identityIds = new Map<string, string>();
-    for (const chunk of chunked([...identities.values()], ROWS_PER_STATEMENT)) {
-      for (const [key, id] of await upsertIdentities(trx, workspaceId, chunk)) identityIds.set(key, id);
-    }
-
-    // Stage: analyze with the workspace's analyzer (resolved once per batch), and pick the first occurrence of each new post for the bulk insert.
-    const analyzer = deps.analyze ? await deps.analyze.forWorkspace(trx, workspaceId) : null;
-    const fresh: PendingPost[] = [];
-    const later: { rawId: number; item: ParsedItem }[] = [];
-    const seen = new Set<string>();
-    for (const { raw, items } of entries) {
-      for (const item of items) {
-        if (item.type === 'post' && !seen.has(keyOf(item.post.channel, item.post.externalId))) {
-          seen.add(keyOf(item.post.channel, item.post.externalId));
-          fresh.push({ rawId: raw.id, workspaceId, connectionId: raw.channel_connection_id, analyzed: analyzeStage(item.post, analyzer) });
-        } else {
-          later.push({ rawId: raw.id, item });
-        }
-      }
-    }
-
-    // Stage: thread. Parents in this batch or already stored give the thread key; ids are linked after insert.
-    const inBatch = new Map<string, CanonicalPost>(fresh.map((p) => [keyOf(p.analyzed.post.channel, p.analyzed.post.externalId), p.analyzed.post]));
-    const outsideParents = fresh
-      .map((p) => p.analyzed.post)
-      .filter((post) => post.parentExternalId && !inBatch.has(keyOf(post.channel, post.parentExternalId)))
-      .map((post) => ({ channel: post.channel, externalId: post.parentExternalId ?? '' }));
-    const stored = new Map<string, StoredPostRef>();
-    for (const chunk of chunked(outsideParents, ROWS_PER_STATEMENT)) {
-      for (const p of await findPostsByExternalIds(trx, workspaceId, chunk)) stored.set(keyOf(p.channel, p.external_id), p);
-    }
-    const threadKey = (post: CanonicalPost, depth = 0): string | null => {
-      if (post.threadExternalId) return post.threadExternalId;
-      if (!post.parentExternalId) return null;
-      const parentKey = keyOf(post.channel, post.parentExternalId);
-      const parentInBatch = inBatch.get(parentKey);
-      if (parentInBatch && depth < 50) return threadKey(parentInBatch, depth + 1) ?? post.parentExternalId;
-      return stored.get(parentKey)?.thread_external_id ?? post.parentExternalId;
-    };
-
-    // Stage: persist new posts in one statement.
-    const rows: NewPost[] = fresh.map(({ rawId, connectionId, analyzed }) => {
-      const post = analyzed.post;
-      const parent = post.parentExternalId ? stored.get(keyOf(post.channel, post.parentExternalId)) : undefined;
-      return {
-        workspaceId,
-        connectionId,
-        rawIntakeId: rawId,
-        post,
-        authorIdentityId: post.author ? identityIds.get(`${post.author.channel}:${post.author.externalId}`) ?? null : null,
-        parentId: parent?.id ?? null,
-        threadId: parent ? parent.thread_id ?? parent.id : null,
-        threadExternalId: threadKey(post),
-        conversationId: parent?.conversation_id ?? null,
-        language: analyzed.language,
-        analysis: analyzed.analysis,
-      };
-    });
-    const inserted = new Map<string, string>();
-    for (const chunk of chunked(rows, POST_INSERT_CHUNK)) {
-      for (const row of await insertPostsIfNew(trx, chunk)) inserted.set(keyOf(row.channel, row.external_id), row.id);
-    }
-    await linkParents(trx, workspaceId, [...inserted.values()]);
-    // Posts whose delete arrived first are stored as deleted.
-    for (const chunk of chunked([...inserted.values()], ROWS_PER_STATEMENT)) await applyTombstones(trx, workspaceId, chunk);
-
-    // Engagements that arrived before their post count now.
-    const newKeys = fresh.filter((p) => inserted.has(keyOf(p.analyzed.post.channel, p.analyzed.post.externalId))).map((p) => ({ channel: p.analyzed.post.channel, externalId: p.analyzed.post.externalId }));
-    const early = [];
-    for (const chunk of chunked(newKeys, ROWS_PER_STATEMENT)) early.push(...(await engagementCountsFor(trx, workspaceId, chunk)));
-    const metricName: Record<string, string> = { like: 'likes', share: 'shares', reaction: 'reactions', view: 'views' };
-    for (const row of early) {
-      const id = inserted.get(keyOf(row.channel, row.target_external_id));
-      const post = inBatch.get(keyOf(row.channel, row.target_external_id));
-      if (!id || !post) continue;
-      const key = metricName[row.kind] ?? row.kind;
-      post.metrics = { ...(post.metrics ?? {}), [key]: Math.max(post.metrics?.[key] ?? 0, Number(row.count)) };
-      await updatePostMetrics(trx, id, post.metrics);
-    }
-
-    // Listening queries tag the new posts.
-    const queries = await queriesOf(trx, workspaceId);
-    const matches: { workspace_id: string; post_id: string; query_id: string }[] = [];
-    for (const p of fresh) {
-      const id = inserted.get(keyOf(p.analyzed.post.channel, p.analyzed.post.externalId));
-      if (!id) continue;
-      outcomeOf(p.rawId).created++;
-      for (const queryId of matchingQueryIds(queries, p.analyzed.post, p.analyzed.language)) matches.push({ workspace_id: workspaceId, post_id: id, query_id: queryId });
-    }
-    await insertQueryMatchRows(trx, matches);
-
-    // Everything else goes item by item: re-deliveries and edits of stored posts, deletes, engagements.
-    const ctxFor = (rawId: number): PersistContext => {
-      const raw = entries.find((e) => e.raw.id === rawId)?.raw;
-      return { workspaceId, connectionId: raw?.channel_connection_id ?? null, rawIntakeId: rawId, identityIds, queries, now: deps.now() };
-    };
-    for (const p of fresh) {
-      if (inserted.has(keyOf(p.analyzed.post.channel, p.analyzed.post.externalId))) continue;
-      await persistPostStage(trx, ctxFor(p.rawId), p.analyzed, { parentId: null, threadId: null, threadExternalId: null, conversationId: null }, outcomeOf(p.rawId));
-    }
-    for (const { rawId, item } of later) {
-      const outcome = outcomeOf(rawId);
-      if (item.type === 'post') await persistPostStage(trx, ctxFor(rawId), analyzeStage(item.post, analyzer), { parentId: null, threadId: null, threadExternalId: null, conversationId: null }, outcome);
-      else await persistOtherStage(trx, ctxFor(rawId), item, outcome);
-    }
-
-    // Stage: identity resolution for identities never resolved before (new arrivals), once their posts are stored.
-    await resolveNewIdentities(trx, systemActor(workspaceId), [...identityIds.values()], deps.log);
-  }
-
-  await markProcessedMany(trx, parsed.map((p) => p.raw.id), deps.now());
-  for (const { raw } of parsed) results.set(raw.id, { status: 'processed', outcome: outcomes.get(raw.id) ?? emptyOutcome() });
   return { results, deferred };
 }

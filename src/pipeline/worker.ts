@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pendingIds } from '../intake/intake.repository.ts';
 import type { Database } from '../platform/db/schema.ts';
 import { processBatch } from './batch.ts';
-import type { ItemResult } from './process.ts';
+import type { ItemResult } from './batch.ts';
 import type { PipelineDeps } from './stages.ts';
 
 export interface IntakeWorker {

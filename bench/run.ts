@@ -20,6 +20,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { openStore, type Store } from '../src/platform/db/store.ts';
 import { buildServer } from '../src/platform/http/server.ts';
+import { createAppContext } from '../src/platform/context.ts';
 import { SecretBox } from '../src/platform/secrets.ts';
 import { createUser } from '../src/users/users.service.ts';
 import { ensureWorkspace } from '../src/workspaces/bootstrap.ts';
@@ -65,7 +66,7 @@ function percentile(values: number[], p: number): number {
 async function benchStore(label: string, store: Store): Promise<Row[]> {
   await migrateToLatest(store.db);
   const config = loadConfig({ LOG_LEVEL: 'silent', TOWNHALL_DATA: tmpdir(), TOWNHALL_LOGIN_RATE_LIMIT: '10000' });
-  const app = await buildServer({ config, store, secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')), now: () => new Date() }, { logger: false });
+  const app = await buildServer(createAppContext({ config, store, secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')), now: () => new Date() }), { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');

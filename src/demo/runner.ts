@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { Type, type Static } from 'typebox';
 import Value from 'typebox/value';
 import { systemActor } from '../auth/actor.ts';
-import { insertRaw, insertRawMany, type RawPayloadInput } from '../intake/intake.repository.ts';
+import type { RawPayloadInput } from '../intake/intake.repository.ts';
+import type { Intake } from '../intake/intake.ts';
 import type { Database } from '../platform/db/schema.ts';
 import { saveAnalysisConfig } from '../analysis-api/analysis-config.service.ts';
 import { createUser } from '../users/users.service.ts';
@@ -51,8 +52,8 @@ interface DemoLog {
 export interface DemoDeps {
   db: Kysely<Database>;
   now: () => Date;
-  /** Wakes the intake worker after a payload is stored. */
-  notifyIntake: () => void;
+  /** Where demo posts enter the pipeline, as a real channel's do. */
+  intake: Intake;
   log: DemoLog;
   /** Average time between live posts (default 4 s; each gap is 0.5–1.5 times this). */
   intervalMs?: number;
@@ -153,10 +154,9 @@ async function ensureDemoWorkspace(deps: DemoDeps, seed: number): Promise<{ setu
 async function backfill(deps: DemoDeps, workspaceId: string, state: DemoState): Promise<{ state: DemoState; posts: number }> {
   const { posts, next } = demoBackfill(state.seed, new Date(state.anchor), deps.backfill);
   const after: DemoState = { ...state, backfilled: true, episode: next.episode, step: next.step };
-  await deps.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < posts.length; i += BACKFILL_CHUNK) await insertRawMany(trx, posts.slice(i, i + BACKFILL_CHUNK).map((post) => rawInput(workspaceId, post)));
-    await writeDemoSettings(trx, workspaceId, after);
-  });
+  // Stored first, then the state moves on: a crash between the two stores the backfill again, and the dedupe keys keep it single.
+  for (let i = 0; i < posts.length; i += BACKFILL_CHUNK) await deps.intake.submit(posts.slice(i, i + BACKFILL_CHUNK).map((post) => rawInput(workspaceId, post)));
+  await writeDemoSettings(deps.db, workspaceId, after);
   return { state: after, posts: posts.length };
 }
 
@@ -176,7 +176,6 @@ export async function startDemo(config: DemoConfig, deps: DemoDeps, options: { a
     setup.backfilled = done.posts;
     deps.log.info({ workspaceId: setup.workspaceId, posts: done.posts }, 'demo workspace backfilled');
   }
-  deps.notifyIntake();
 
   const intervalMs = deps.intervalMs ?? 4_000;
   let stopped = false;
@@ -187,12 +186,10 @@ export async function startDemo(config: DemoConfig, deps: DemoDeps, options: { a
     if (stopped) return null;
     const { post, next } = demoLivePost(state.seed, state, deps.now());
     const after: DemoState = { ...state, episode: next.episode, step: next.step, emitted: state.emitted + 1 };
-    await deps.db.transaction().execute(async (trx) => {
-      await insertRaw(trx, rawInput(setup.workspaceId, post));
-      await writeDemoSettings(trx, setup.workspaceId, after);
-    });
+    // Stored, then the state moves on; a crash between re-emits the same post, which its dedupe key keeps single.
+    await deps.intake.submit([rawInput(setup.workspaceId, post)]);
+    await writeDemoSettings(deps.db, setup.workspaceId, after);
     state = after;
-    deps.notifyIntake();
     return post;
   };
   // Ticks never overlap: each waits for the one before it.

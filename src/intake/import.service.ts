@@ -4,7 +4,7 @@ import { driverFor } from '../channels/registry.ts';
 import type { Database } from '../platform/db/schema.ts';
 import { processBatch } from '../pipeline/batch.ts';
 import type { PipelineDeps } from '../pipeline/stages.ts';
-import { insertRawMany } from './intake.repository.ts';
+import { createIntake, NO_SIGNAL } from './intake.ts';
 import { readImportUnits, type ImportUnit } from './import-reader.ts';
 
 export interface ImportSummary {
@@ -49,9 +49,10 @@ export async function importFile(
     if (summary.rejections.length < 20) summary.rejections.push({ unit, reason });
   };
 
+  // The import processes what it stores itself, at its own pace: no worker needs waking.
+  const intake = createIntake(db, NO_SIGNAL);
   const flush = async (batch: ImportUnit[], firstUnit: number) => {
-    const stored = await insertRawMany(
-      db,
+    const stored = await intake.submit(
       batch.map((unit) => ({
         workspaceId: input.workspaceId,
         connectionId: input.connectionId ?? null,

@@ -13,32 +13,11 @@ export interface RawPayloadInput {
   dedupeKey: string | null;
 }
 
-/** Stores a payload as received. Returns its id and whether the same dedupe key was already stored. */
+/** Stores a payload as received (callers: the intake, src/intake/intake.ts). Returns its id and whether the same dedupe key was already stored. */
 export async function insertRaw(db: Kysely<Database>, input: RawPayloadInput): Promise<{ id: number; duplicate: boolean }> {
-  const inserted = await db
-    .insertInto('raw_intake')
-    .values({
-      workspace_id: input.workspaceId,
-      channel_connection_id: input.connectionId,
-      channel: input.channel,
-      source: input.source,
-      content_type: input.contentType,
-      headers: JSON.stringify(input.headers),
-      body: input.body,
-      dedupe_key: input.dedupeKey,
-    })
-    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return { id: inserted.id, duplicate: false };
-  const existing = await db
-    .selectFrom('raw_intake')
-    .select('id')
-    .where('workspace_id', '=', input.workspaceId)
-    .where('channel', '=', input.channel)
-    .where('dedupe_key', '=', input.dedupeKey)
-    .executeTakeFirstOrThrow();
-  return { id: existing.id, duplicate: true };
+  const [stored] = await insertRawMany(db, [input]);
+  if (!stored) throw new Error('the payload was not stored');
+  return { id: stored.id, duplicate: stored.duplicate };
 }
 
 /** Ids of pending payloads, oldest first. */
@@ -95,15 +74,14 @@ export async function findIntake(db: Kysely<Database>, workspaceId: string, id: 
   return db.selectFrom('raw_intake').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 
-/** Puts dead payloads back in the queue (after a fix); returns how many. */
-export async function requeueDead(db: Kysely<Database>, workspaceId: string, ids: number[] | 'all'): Promise<number> {
+/** Puts dead payloads back in the queue (after a fix); returns their ids. */
+export async function requeueDead(db: Kysely<Database>, workspaceId: string, ids: number[] | 'all'): Promise<number[]> {
   let query = db.updateTable('raw_intake').set({ status: 'pending', error: null, processed_at: null, attempts: 0 }).where('workspace_id', '=', workspaceId).where('status', '=', 'dead');
   if (ids !== 'all') {
-    if (ids.length === 0) return 0;
+    if (ids.length === 0) return [];
     query = query.where('id', 'in', ids);
   }
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return (await query.returning('id').execute()).map((row) => row.id);
 }
 
 /** Locks the pending payloads among ids (oldest first), skipping ones another worker holds. */
@@ -118,7 +96,7 @@ export async function markProcessedMany(db: Kysely<Database>, ids: number[], now
 }
 
 /**
- * Stores many payloads in one statement. Returns, per input in order, its id, whether it was stored
+ * Stores many payloads of one workspace and channel in one statement (callers: the intake, src/intake/intake.ts). Returns, per input in order, its id, whether it was stored
  * before (same dedupe key), and its status.
  */
 export async function insertRawMany(db: Kysely<Database>, inputs: RawPayloadInput[]): Promise<{ id: number; duplicate: boolean; status: IntakeStatus; error: string | null }[]> {

@@ -94,12 +94,9 @@ export async function intakeRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     async (request) => {
       const actor = actorOf(request);
       if (!request.body.all && !request.body.ids) throw errors.validation('name the payloads to re-process with ids, or set all: true');
-      const requeued = await db.transaction().execute(async (trx) => {
-        const count = await requeueDead(trx, actor.workspaceId, request.body.all ? 'all' : request.body.ids ?? []);
-        await recordAudit(trx, actor, { action: 'intake.requeued', targetType: 'intake', detail: { count } });
-        return count;
-      });
-      ctx.notifyIntake?.();
+      const requeued = await ctx.intake.requeue(actor.workspaceId, request.body.all ? 'all' : request.body.ids ?? [], (trx, ids) =>
+        recordAudit(trx, actor, { action: 'intake.requeued', targetType: 'intake', detail: { count: ids.length } }),
+      );
       return { requeued };
     },
   );

@@ -5,7 +5,6 @@ import { connectionView } from '../channels/channels.service.ts';
 import { driverFor } from '../channels/registry.ts';
 import type { AppContext } from '../platform/context.ts';
 import { errors } from '../platform/errors.ts';
-import { insertRaw } from './intake.repository.ts';
 
 /** Headers kept with a payload: enough to re-verify and re-parse it, never credentials. */
 const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
@@ -63,7 +62,7 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
           throw errors.badRequest('the body is not valid JSON');
         }
       }
-      const stored = await insertRaw(ctx.store.db, {
+      const [stored] = await ctx.intake.submit([{
         workspaceId: connection.workspace_id,
         connectionId: connection.id,
         channel: connection.type,
@@ -72,9 +71,8 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
         headers: keptHeaders(request),
         body,
         dedupeKey: null,
-      });
-      ctx.notifyIntake?.();
-      return reply.status(200).send({ received: true, intakeId: stored.id });
+      }]);
+      return reply.status(200).send({ received: true, intakeId: stored?.id });
     },
   });
 }

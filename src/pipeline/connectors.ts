@@ -8,7 +8,7 @@ import { backoffDelayMs, sleep } from '../channels/backoff.ts';
 import type { ChannelDriver, NativePayload } from '../channels/driver.ts';
 import { channelTypes, driverFor } from '../channels/registry.ts';
 import { createDriverRuntime } from '../channels/runtime.ts';
-import { insertRaw } from '../intake/intake.repository.ts';
+import type { Intake } from '../intake/intake.ts';
 import type { Config } from '../platform/config.ts';
 import type { ChannelConnectionRow, Database } from '../platform/db/schema.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -29,7 +29,8 @@ export interface ConnectorDeps {
   secrets: SecretBox;
   log: FastifyBaseLogger;
   now: () => Date;
-  notifyIntake: () => void;
+  /** Stores what the loops fetch and signals the workers. */
+  intake: Intake;
   /** How often the set of connections is re-read (new, paused, deleted ones) and leases renewed. */
   rescanMs?: number;
   /** This process in connection leases; defaults to host:pid:random. */
@@ -55,7 +56,7 @@ function pollSeconds(row: ChannelConnectionRow): number {
 }
 
 async function storePayload(deps: ConnectorDeps, row: ChannelConnectionRow, source: 'poll' | 'stream', payload: NativePayload): Promise<void> {
-  await insertRaw(deps.db, {
+  await deps.intake.submit([{
     workspaceId: row.workspace_id,
     connectionId: row.id,
     channel: row.type,
@@ -64,7 +65,7 @@ async function storePayload(deps: ConnectorDeps, row: ChannelConnectionRow, sour
     headers: payload.headers ?? {},
     body: payload.body,
     dedupeKey: null,
-  });
+  }]);
 }
 
 async function saveState(deps: ConnectorDeps, owner: string, id: string, state: Record<string, unknown>): Promise<void> {
@@ -84,7 +85,6 @@ async function pollLoop(deps: ConnectorDeps, owner: string, driver: ChannelDrive
       for (const payload of result.payloads) await storePayload(deps, initial, 'poll', payload);
       await saveState(deps, owner, initial.id, result.state);
       state = result.state;
-      if (result.payloads.length > 0) deps.notifyIntake();
       if (failures > 0) await updateConnection(deps.db, initial.workspace_id, initial.id, { statusDetail: null });
       failures = 0;
       if (result.retryAfterSeconds !== undefined) waitMs = Math.max(waitMs, result.retryAfterSeconds * 1000);
@@ -119,7 +119,6 @@ async function streamLoop(deps: ConnectorDeps, owner: string, driver: ChannelDri
         await saveState(deps, owner, row.id, next);
         state = next;
         failures = 0;
-        deps.notifyIntake();
       });
     } catch (error) {
       if (signal.aborted) return;

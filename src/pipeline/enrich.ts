@@ -4,7 +4,7 @@ import { connectionView } from '../channels/channels.service.ts';
 import type { DriverRuntime, NativePayload } from '../channels/driver.ts';
 import { channelTypes, driverFor } from '../channels/registry.ts';
 import { createDriverRuntime } from '../channels/runtime.ts';
-import { insertRaw } from '../intake/intake.repository.ts';
+import { createIntake, NO_SIGNAL } from '../intake/intake.ts';
 import type { Config } from '../platform/config.ts';
 import type { ChannelConnectionRow, Database, RawIntakeRow } from '../platform/db/schema.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -68,7 +68,8 @@ export async function enrichPending(db: Kysely<Database>, enricher: PayloadEnric
     }
     if (!copy) continue;
     const copyId = await db.transaction().execute(async (trx) => {
-      const stored = await insertRaw(trx, {
+      // No signal: this batch processes the copy right away; if it crashes first, the copy waits pending like any payload.
+      const [stored] = await createIntake(trx, NO_SIGNAL).submit([{
         workspaceId: raw.workspace_id,
         connectionId: raw.channel_connection_id,
         channel: raw.channel,
@@ -77,7 +78,8 @@ export async function enrichPending(db: Kysely<Database>, enricher: PayloadEnric
         headers: copy.headers ?? {},
         body: copy.body,
         dedupeKey: `enriched:${raw.id}`,
-      });
+      }]);
+      if (!stored) throw new Error(`the enriched copy of #${raw.id} was not stored`);
       await trx
         .updateTable('raw_intake')
         .set({ status: 'processed', processed_at: now(), error: `replaced by its enriched copy #${stored.id}` })

@@ -6,7 +6,9 @@ import { startIntakeWorker } from '../pipeline/worker.ts';
 import { defaultAnalyzer } from '../pipeline/analyzer.ts';
 import { ensureWorkspace, type BootstrapResult } from '../workspaces/bootstrap.ts';
 import type { Config } from './config.ts';
-import type { AppContext } from './context.ts';
+import { createAppContext, type AppContext } from './context.ts';
+import { InProcessEventBus } from '../events/in-process.ts';
+import { createIntake } from '../intake/intake.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore, type Store } from './db/store.ts';
 import { buildServer, type ServerOptions } from './http/server.ts';
@@ -40,16 +42,20 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
   const store = await openMigratedStore(config);
   try {
     const { box } = await loadSecretBox(config.secretKey, config.dataDir);
-    const ctx: AppContext = { config, store, secrets: box, now: () => new Date() };
+    // In process, a stored payload wakes the local intake worker (started below, once the server's logger exists).
+    let wakeWorker = () => {};
+    const intake = createIntake(store.db, { stored: async () => wakeWorker() });
+    const events = new InProcessEventBus();
+    const ctx: AppContext = createAppContext({ config, store, secrets: box, now: () => new Date(), intake, events });
     const bootstrap = await ensureWorkspace(store.db, { email: config.adminEmail, password: config.adminPassword });
     const app = await buildServer(ctx, options);
     const enrich = createEnricher({ config, secrets: box, log: app.log, now: ctx.now });
     const worker = startIntakeWorker(store.db, { analyze: defaultAnalyzer(), now: ctx.now, log: app.log, enrich }, app.log);
-    ctx.notifyIntake = worker.notify;
-    const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, notifyIntake: worker.notify });
+    wakeWorker = worker.notify;
+    const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, intake });
     const outbox = startOutboxWorker({ db: store.db, config, secrets: box, log: app.log, now: ctx.now });
     // The demo is a nicety: if it cannot start, the server still does.
-    const demo: DemoRunner | null = await startDemo({ enabled: config.demo, seed: config.demoSeed }, { db: store.db, now: ctx.now, notifyIntake: worker.notify, log: app.log }).catch((error: unknown) => {
+    const demo: DemoRunner | null = await startDemo({ enabled: config.demo, seed: config.demoSeed }, { db: store.db, now: ctx.now, intake, log: app.log }).catch((error: unknown) => {
       app.log.error({ err: error }, 'the demo workspace could not start');
       return null;
     });
@@ -62,6 +68,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
         await connectors.stop();
         await outbox.stop();
         await worker.stop();
+        await events.close();
         await store.close();
       })());
     return { app, ctx, bootstrap, demo: demo?.setup ?? null, stop };

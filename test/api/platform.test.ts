@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Store } from '../../src/platform/db/store.ts';
 import { buildServer } from '../../src/platform/http/server.ts';
+import { createAppContext } from '../../src/platform/context.ts';
 import { SecretBox } from '../../src/platform/secrets.ts';
 import { openTestStore, STORE_KINDS } from '../support/stores.ts';
 import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../support/server.ts';
@@ -80,7 +81,7 @@ describe('unexpected errors', () => {
     const logged: string[] = [];
     const config = loadConfig({ LOG_LEVEL: 'error', TOWNHALL_DATA: '.tmp/unused' });
     const app = await buildServer(
-      { config, store, secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')), now: () => new Date() },
+      createAppContext({ config, store, secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')), now: () => new Date() }),
       { logger: { level: 'error', stream: { write: (line: string) => void logged.push(line) } } },
     );
     app.get('/boom', { config: { public: true } }, async () => {

@@ -10,6 +10,7 @@ import type { Store } from '../../src/platform/db/store.ts';
 import { ensureWorkspace } from '../../src/workspaces/bootstrap.ts';
 import { findWorkspaceBySlug } from '../../src/workspaces/workspaces.repository.ts';
 import { openTestStore, STORE_KINDS } from '../support/stores.ts';
+import { createIntake } from '../../src/intake/intake.ts';
 
 const START = new Date('2026-05-04T09:00:00.000Z');
 const silent = { info() {}, warn() {}, error() {} };
@@ -19,7 +20,7 @@ describe.each(STORE_KINDS)('demo workspace on %s', (kind) => {
   let clock: Date;
   let notified = 0;
   const runners: DemoRunner[] = [];
-  const deps = (): DemoDeps => ({ db: store.db, now: () => clock, notifyIntake: () => void notified++, log: silent });
+  const deps = (): DemoDeps => ({ db: store.db, now: () => clock, intake: createIntake(store.db, { stored: async () => void notified++ }), log: silent });
   const pipeline = { analyze: null, now: () => clock };
 
   beforeAll(async () => {

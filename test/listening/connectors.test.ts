@@ -8,6 +8,7 @@ import { drainIntake } from '../../src/pipeline/worker.ts';
 import type { Store } from '../../src/platform/db/store.ts';
 import { openTestStore, STORE_KINDS } from '../support/stores.ts';
 import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../support/server.ts';
+import { createIntake, NO_SIGNAL } from '../../src/intake/intake.ts';
 
 /** A feed server with ETag support that counts full (200) and conditional (304) answers. */
 async function feedServer(body: string): Promise<{ url: string; full: () => number; notModified: () => number; server: Server }> {
@@ -56,7 +57,7 @@ describe.each(STORE_KINDS)('connector runner on %s', (kind) => {
     try {
       // Stored directly: the API keeps poll intervals at 30 s or more, too slow for a test.
       const channelId = (await insertConnection(store.db, { workspaceId: ws.workspaceId, type: 'rss', name: 'Guardian', settings: { url: feed.url, pollIntervalSeconds: 1 }, credentialsEncrypted: null, webhookKey: null })).id;
-      const deps = { db: store.db, config: { allowPrivateNetwork: true }, secrets: server.ctx.secrets, log: server.app.log, now: () => new Date(), notifyIntake: () => {}, rescanMs: 200 };
+      const deps = { db: store.db, config: { allowPrivateNetwork: true }, secrets: server.ctx.secrets, log: server.app.log, now: () => new Date(), intake: createIntake(store.db, NO_SIGNAL), rescanMs: 200 };
       const raws = async () => (await store.db.selectFrom('raw_intake').select('id').where('channel_connection_id', '=', channelId).execute()).length;
 
       const first = startConnectors(deps);
@@ -96,7 +97,7 @@ describe.each(STORE_KINDS)('connector runner on %s', (kind) => {
       const channelId = (await insertConnection(store.db, { workspaceId: ws.workspaceId, type: 'rss', name: 'Guardian (leased)', settings: { url: feed.url, pollIntervalSeconds: 1 }, credentialsEncrypted: null, webhookKey: null })).id;
       const lease = async () => (await store.db.selectFrom('channel_connections').select(['lease_owner', 'state']).where('id', '=', channelId).executeTakeFirstOrThrow());
       const runner = (owner: string) => {
-        const started = startConnectors({ db: store.db, config: { allowPrivateNetwork: true }, secrets: server.ctx.secrets, log: server.app.log, now: () => new Date(), notifyIntake: () => {}, rescanMs: 150, leaseMs: 10_000, owner });
+        const started = startConnectors({ db: store.db, config: { allowPrivateNetwork: true }, secrets: server.ctx.secrets, log: server.app.log, now: () => new Date(), intake: createIntake(store.db, NO_SIGNAL), rescanMs: 150, leaseMs: 10_000, owner });
         runners.push(started);
         return started;
       };

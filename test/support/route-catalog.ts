@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RouteEntry } from '../../src/platform/http/server.ts';
 import { buildServer } from '../../src/platform/http/server.ts';
+import { createAppContext } from '../../src/platform/context.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { SecretBox } from '../../src/platform/secrets.ts';
 import { openTestStore } from './stores.ts';
@@ -14,7 +15,7 @@ export async function loadRouteCatalog(): Promise<RouteEntry[]> {
   const store = await openTestStore('pglite');
   try {
     const config = loadConfig({ TOWNHALL_DATA: '.tmp/unused', LOG_LEVEL: 'silent' });
-    const app = await buildServer({ config, store, secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')), now: () => new Date() }, { logger: false });
+    const app = await buildServer(createAppContext({ config, store, secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')), now: () => new Date() }), { logger: false });
     await app.ready();
     const catalog = app.routeCatalog.map((route) => ({ ...route }));
     await app.close();

@@ -6,7 +6,7 @@ import { systemActor } from '../../src/auth/actor.ts';
 import { createApiToken } from '../../src/auth/auth.service.ts';
 import { ROLES } from '../../src/auth/policy.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import type { AppContext } from '../../src/platform/context.ts';
+import { createAppContext, type AppContext } from '../../src/platform/context.ts';
 import type { Database, Role } from '../../src/platform/db/schema.ts';
 import type { Store } from '../../src/platform/db/store.ts';
 import { buildServer } from '../../src/platform/http/server.ts';
@@ -34,7 +34,7 @@ export interface TestResponse {
 /** Starts the real HTTP server on 127.0.0.1 with a random port over the given store. */
 export async function startTestServer(store: Store, env: Record<string, string> = {}): Promise<TestServer> {
   const config = loadConfig({ TOWNHALL_DATA: '.tmp/unused', LOG_LEVEL: 'silent', TOWNHALL_LOGIN_RATE_LIMIT: '1000', ...env });
-  const ctx: AppContext = { config, store, secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')), now: () => new Date() };
+  const ctx: AppContext = createAppContext({ config, store, secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')), now: () => new Date() });
   const app = await buildServer(ctx, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

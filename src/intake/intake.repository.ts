@@ -37,12 +37,15 @@ export async function markProcessed(db: Kysely<Database>, id: number, now: Date)
   await db.updateTable('raw_intake').set({ status: 'processed', processed_at: now, error: null }).where('id', '=', id).execute();
 }
 
-export async function markDead(db: Kysely<Database>, id: number, reason: string, now: Date): Promise<void> {
-  await db
+/** Moves a payload to dead-letter with the reason; returns its workspace (undefined when the id is unknown). */
+export async function markDead(db: Kysely<Database>, id: number, reason: string, now: Date): Promise<string | undefined> {
+  const row = await db
     .updateTable('raw_intake')
     .set((eb) => ({ status: 'dead', error: reason.slice(0, 2000), processed_at: now, attempts: eb('attempts', '+', 1) }))
     .where('id', '=', id)
-    .execute();
+    .returning('workspace_id')
+    .executeTakeFirst();
+  return row?.workspace_id;
 }
 
 /** Counts a failed attempt; the payload stays pending for a retry. Returns the attempts so far. */

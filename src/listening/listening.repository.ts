@@ -76,17 +76,18 @@ export async function updatePostMetrics(db: Kysely<Database>, postId: string, me
   await db.updateTable('posts').set({ metrics: JSON.stringify(metrics), updated_at: new Date() }).where('id', '=', postId).execute();
 }
 
-/** Marks a post deleted (kept for the record); returns false when it is unknown or already deleted. */
-export async function markPostDeleted(db: Kysely<Database>, workspaceId: string, channel: string, externalId: string, at: Date): Promise<boolean> {
-  const result = await db
+/** Marks a post deleted (kept for the record); returns its id, or undefined when it is unknown or already deleted. */
+export async function markPostDeleted(db: Kysely<Database>, workspaceId: string, channel: string, externalId: string, at: Date): Promise<string | undefined> {
+  const row = await db
     .updateTable('posts')
     .set({ deleted_at: at, updated_at: new Date() })
     .where('workspace_id', '=', workspaceId)
     .where('channel', '=', channel)
     .where('external_id', '=', externalId)
     .where('deleted_at', 'is', null)
+    .returning('id')
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return row?.id;
 }
 
 /** Remembers a delete whose item is not stored (yet): out-of-order deliveries must not bring it back. */
@@ -113,10 +114,10 @@ export async function findTombstone(db: Kysely<Database>, workspaceId: string, c
   return row?.deleted_at;
 }
 
-/** Newly stored posts whose delete came first are marked deleted at the delete's time; returns how many. */
-export async function applyTombstones(db: Kysely<Database>, workspaceId: string, postIds: string[]): Promise<number> {
-  if (postIds.length === 0) return 0;
-  const result = await db
+/** Newly stored posts whose delete came first are marked deleted at the delete's time; returns their ids. */
+export async function applyTombstones(db: Kysely<Database>, workspaceId: string, postIds: string[]): Promise<string[]> {
+  if (postIds.length === 0) return [];
+  const rows = await db
     .updateTable('posts')
     .from('intake_tombstones as t')
     .set((eb) => ({ deleted_at: eb.ref('t.deleted_at'), updated_at: new Date() }))
@@ -126,11 +127,12 @@ export async function applyTombstones(db: Kysely<Database>, workspaceId: string,
     .where('posts.workspace_id', '=', workspaceId)
     .where('posts.id', 'in', postIds)
     .where('posts.deleted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning('posts.id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
-/** Records an engagement once; returns true when it is new (so the target's counter moves). */
+/** Records an engagement once; returns its id when it is new (so the target's counter moves), undefined when it was stored before. */
 export async function insertEngagementIfNew(
   db: Kysely<Database>,
   input: {
@@ -145,7 +147,7 @@ export async function insertEngagementIfNew(
     removedAt?: Date | null;
     rawIntakeId: number | null;
   },
-): Promise<boolean> {
+): Promise<number | undefined> {
   const row = await db
     .insertInto('engagements')
     .values({
@@ -162,7 +164,7 @@ export async function insertEngagementIfNew(
     .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'external_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  return row !== undefined;
+  return row?.id;
 }
 
 /** Withdraws an engagement (unlike); returns the target and kind when it was active. */
@@ -174,7 +176,7 @@ export async function removeEngagement(db: Kysely<Database>, workspaceId: string
     .where('channel', '=', channel)
     .where('external_id', '=', externalId)
     .where('removed_at', 'is', null)
-    .returning(['target_external_id', 'kind'])
+    .returning(['id', 'target_external_id', 'kind'])
     .executeTakeFirst();
 }
 
@@ -247,6 +249,13 @@ export async function upsertIdentities(db: Kysely<Database>, workspaceId: string
     .execute();
   for (const row of rows) ids.set(`${row.channel}:${row.external_id}`, row.id);
   return ids;
+}
+
+/** The contact each identity is linked to (null when none), by identity id. */
+export async function identityContacts(db: Kysely<Database>, ids: string[]): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('social_identities').select(['id', 'contact_id']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.contact_id]));
 }
 
 export interface StoredPostRef {

@@ -3,6 +3,8 @@ import type { Database } from '../platform/db/schema.ts';
 import { lockPendingMany, markDead, recordAttempt } from '../intake/intake.repository.ts';
 import { ParseError } from '../listening/canonical.ts';
 import { enrichPending } from './enrich.ts';
+import { pipelineEvent } from '../events/outbox.ts';
+import { insertEvents } from '../events/outbox.repository.ts';
 import { emptyOutcome, newWorkspaceBatch, parseStage, runStages, type Outcome, type Payload, type PipelineDeps } from './stages.ts';
 
 /** Attempts before a payload that keeps failing for reasons other than parsing goes to dead-letter. */
@@ -34,6 +36,7 @@ export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids
       const done = await db.transaction().execute((trx) => processLocked(trx, deps, ids, maxItems));
       await refreshStatisticsIfDue(db, done.results);
       for (const [id, result] of done.results) results.set(id, result);
+      deps.relay?.wake();
       if (done.deferred.length > 0) queue.unshift(done.deferred);
     } catch (error) {
       if (isStoreUnavailable(error)) {
@@ -48,6 +51,7 @@ export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids
       }
       const [id] = ids;
       if (id !== undefined) results.set(id, await failAlone(db, deps, id, error));
+      deps.relay?.wake();
     }
   }
   return results;
@@ -57,15 +61,23 @@ export async function processBatch(db: Kysely<Database>, deps: PipelineDeps, ids
 async function failAlone(db: Kysely<Database>, deps: PipelineDeps, id: number, error: unknown): Promise<ItemResult> {
   const reason = messageOf(error);
   if (isPayloadFault(error)) {
-    await markDead(db, id, error instanceof ParseError ? `parse: ${reason}` : reason, deps.now());
+    await deadLetter(db, id, error instanceof ParseError ? `parse: ${reason}` : reason, deps.now());
     return { status: 'dead', reason };
   }
   const attempts = await recordAttempt(db, id, reason);
   if (attempts >= MAX_ATTEMPTS) {
-    await markDead(db, id, `gave up after ${attempts} attempts: ${reason}`, deps.now());
+    await deadLetter(db, id, `gave up after ${attempts} attempts: ${reason}`, deps.now());
     return { status: 'dead', reason };
   }
   return { status: 'retry', reason };
+}
+
+/** Dead-letters a payload and writes its intake.dead event in one transaction. */
+async function deadLetter(db: Kysely<Database>, id: number, reason: string, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const workspaceId = await markDead(trx, id, reason, now);
+    if (workspaceId) await insertEvents(trx, [pipelineEvent.intakeDead(workspaceId, now, { rawIntakeId: id })]);
+  });
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -137,8 +149,9 @@ async function processLocked(trx: Kysely<Database>, deps: PipelineDeps, ids: num
   const locked = await lockPendingMany(trx, ids);
   const lockedIds = new Set(locked.map((r) => r.id));
   for (const id of ids) if (!lockedIds.has(id)) results.set(id, { status: 'skipped' });
-  const { parsed, dead, deferred } = await parseStage(trx, locked, maxItems, now);
+  const { parsed, dead, events, deferred } = await parseStage(trx, locked, maxItems, now);
   for (const { id, reason } of dead) results.set(id, { status: 'dead', reason });
+  await insertEvents(trx, events);
   // Payloads of several workspaces can share a batch: the stages run per workspace, in arrival order.
   const byWorkspace = new Map<string, Payload[]>();
   for (const payload of parsed) byWorkspace.set(payload.raw.workspace_id, [...(byWorkspace.get(payload.raw.workspace_id) ?? []), payload]);

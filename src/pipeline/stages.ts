@@ -12,6 +12,7 @@ import {
   findPostByExternalId,
   findPostsByExternalIds,
   findTombstone,
+  identityContacts,
   insertEngagementIfNew,
   insertPostsIfNew,
   insertQueryMatchRows,
@@ -29,6 +30,9 @@ import { systemActor } from '../auth/actor.ts';
 import { resolveNewIdentities, type ResolutionLogger } from '../identity-resolution/resolution.service.ts';
 import type { ChannelConnectionRow, Database, RawIntakeRow } from '../platform/db/schema.ts';
 import { markDead, markProcessedMany } from '../intake/intake.repository.ts';
+import type { PipelineEvent } from '../events/events.ts';
+import { pipelineEvent } from '../events/outbox.ts';
+import { insertEvents } from '../events/outbox.repository.ts';
 import type { PayloadEnricher } from './enrich.ts';
 
 /**
@@ -67,6 +71,8 @@ export interface PipelineDeps {
   log?: ResolutionLogger;
   /** Completes deliveries from the platform's API before parsing (src/pipeline/enrich.ts); absent in imports and tests. */
   enrich?: PayloadEnricher;
+  /** Told after a commit that wrote events (src/events/outbox-relay.ts); without it they wait for the relay's poll. */
+  relay?: { wake(): void };
 }
 
 /** Counts of what one payload did, for import summaries and intake metrics. */
@@ -108,6 +114,8 @@ export interface WorkspaceBatch {
   /** Post ids inserted by this batch, by post key, and the arrival position of their first occurrence (persist posts). */
   inserted: Map<string, { id: string; position: number }>;
   queries: ListeningQuery[];
+  /** What the stages changed, written to the event outbox in the batch's transaction. */
+  events: PipelineEvent[];
 }
 
 export const postKey = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
@@ -125,6 +133,7 @@ export function newWorkspaceBatch(workspaceId: string, payloads: Payload[], now:
     threads: new Map(),
     inserted: new Map(),
     queries: [],
+    events: [],
   };
 }
 
@@ -160,6 +169,8 @@ export function parsePayload(raw: RawIntakeRow, driver: ChannelDriver, connectio
 export interface ParsedPayloads {
   parsed: Payload[];
   dead: { id: number; reason: string }[];
+  /** intake.dead events of the dead-lettered payloads, for the outbox. */
+  events: PipelineEvent[];
   /** Locked payloads beyond the item cap: left pending for the next transaction. */
   deferred: number[];
 }
@@ -170,7 +181,7 @@ export interface ParsedPayloads {
  */
 export async function parseStage(trx: Kysely<Database>, raws: RawIntakeRow[], maxItems: number, now: Date): Promise<ParsedPayloads> {
   const connections = new Map<string, ChannelConnectionRow | undefined>();
-  const out: ParsedPayloads = { parsed: [], dead: [], deferred: [] };
+  const out: ParsedPayloads = { parsed: [], dead: [], events: [], deferred: [] };
   let items = 0;
   for (const raw of raws) {
     // Full: the rest waits for the next transaction (still pending, only locked until this one ends).
@@ -200,6 +211,7 @@ export async function parseStage(trx: Kysely<Database>, raws: RawIntakeRow[], ma
     }
     await markDead(trx, raw.id, reason, now);
     out.dead.push({ id: raw.id, reason });
+    out.events.push(pipelineEvent.intakeDead(raw.workspace_id, now, { rawIntakeId: raw.id }));
   }
   return out;
 }
@@ -374,8 +386,15 @@ export async function persistPostsStage(trx: Kysely<Database>, batch: WorkspaceB
   const newIds = [...batch.inserted.values()].map((p) => p.id);
   if (newIds.length === 0) return;
   await linkThreads(trx, batch.workspaceId, newIds);
+  for (const [key, { id }] of batch.inserted) {
+    const entry = first.get(key);
+    if (entry) batch.events.push(pipelineEvent.postStored(batch.workspaceId, batch.now, { postId: id, rawIntakeId: entry.raw.id, channel: entry.item.post.channel, externalId: entry.item.post.externalId }));
+  }
   // Posts whose delete arrived in an earlier batch are stored as deleted.
-  for (const chunk of chunked(newIds, ROWS_PER_STATEMENT)) await applyTombstones(trx, batch.workspaceId, chunk);
+  const rawIdOf = new Map([...batch.inserted].map(([key, { id }]) => [id, first.get(key)?.raw.id ?? 0]));
+  for (const chunk of chunked(newIds, ROWS_PER_STATEMENT)) {
+    for (const postId of await applyTombstones(trx, batch.workspaceId, chunk)) batch.events.push(pipelineEvent.postDeleted(batch.workspaceId, batch.now, { postId, rawIntakeId: rawIdOf.get(postId) ?? 0 }));
+  }
 
   // Engagements stored before the post add to the counts the platform stated (later ones add one each as they come).
   const newKeys = [...batch.inserted.keys()].map((key) => first.get(key)?.item.post).filter((p): p is CanonicalPost => p !== undefined);
@@ -421,7 +440,7 @@ export async function persistChangesStage(trx: Kysely<Database>, batch: Workspac
     if (item.type === 'post') {
       const inserted = batch.inserted.get(postKey(item.post.channel, item.post.externalId));
       if (inserted?.position === position) continue;
-      await persistStoredPost(trx, batch, batch.analyzed.get(item) ?? analyzePost(item.post, null), outcome);
+      await persistStoredPost(trx, batch, raw.id, batch.analyzed.get(item) ?? analyzePost(item.post, null), outcome);
     } else if (item.type === 'delete') {
       const target = batch.inserted.get(postKey(item.channel, item.externalId));
       await persistDelete(trx, batch, raw.id, item, target !== undefined && target.position > position, outcome);
@@ -432,7 +451,7 @@ export async function persistChangesStage(trx: Kysely<Database>, batch: Workspac
 }
 
 /** A post stored before (by an earlier batch or earlier in this one): an edit keeps history; a re-delivery changes nothing. */
-async function persistStoredPost(trx: Kysely<Database>, batch: WorkspaceBatch, analyzed: AnalyzedPost, outcome: Outcome): Promise<void> {
+async function persistStoredPost(trx: Kysely<Database>, batch: WorkspaceBatch, rawId: number, analyzed: AnalyzedPost, outcome: Outcome): Promise<void> {
   const { post } = analyzed;
   const existing = await findPostByExternalId(trx, batch.workspaceId, post.channel, post.externalId);
   if (!existing) throw new Error(`post ${post.channel}:${post.externalId} vanished during persist`);
@@ -442,9 +461,11 @@ async function persistStoredPost(trx: Kysely<Database>, batch: WorkspaceBatch, a
   if (textChanged && post.editedAt !== undefined && post.editedAt !== null) {
     await applyPostEdit(trx, batch.workspaceId, existing, { text: post.text, metrics, editedAt: new Date(post.editedAt), analysis: analyzed.analysis });
     outcome.updated++;
+    batch.events.push(pipelineEvent.postUpdated(batch.workspaceId, batch.now, { postId: existing.id, rawIntakeId: rawId, change: 'edit' }));
   } else if (metricsChanged) {
     await updatePostMetrics(trx, existing.id, metrics);
     outcome.updated++;
+    batch.events.push(pipelineEvent.postUpdated(batch.workspaceId, batch.now, { postId: existing.id, rawIntakeId: rawId, change: 'metrics' }));
   } else {
     outcome.duplicates++;
   }
@@ -453,10 +474,13 @@ async function persistStoredPost(trx: Kysely<Database>, batch: WorkspaceBatch, a
 async function persistDelete(trx: Kysely<Database>, batch: WorkspaceBatch, rawId: number, item: Extract<ParsedItem, { type: 'delete' }>, targetArrivesLater: boolean, outcome: Outcome): Promise<void> {
   const at = new Date(item.at);
   const deleted = await markPostDeleted(trx, batch.workspaceId, item.channel, item.externalId, at);
-  if (deleted) outcome.deleted++;
+  if (deleted) {
+    outcome.deleted++;
+    batch.events.push(pipelineEvent.postDeleted(batch.workspaceId, batch.now, { postId: deleted, rawIntakeId: rawId }));
+  }
   // A delete of an engagement record (unlike) withdraws it.
   const withdrawn = await removeEngagement(trx, batch.workspaceId, item.channel, item.externalId, at);
-  if (withdrawn) await adjustTargetMetric(trx, batch.workspaceId, item.channel, withdrawn.target_external_id, withdrawn.kind, -1);
+  if (withdrawn) await withdrawEngagement(trx, batch, rawId, item.channel, withdrawn);
   // Nothing to delete yet (deliveries out of order, a replayed stream): remember it for when the item comes.
   const nothingThere = !deleted && !withdrawn && !(await findPostByExternalId(trx, batch.workspaceId, item.channel, item.externalId));
   if (nothingThere || targetArrivesLater) await recordTombstone(trx, { workspaceId: batch.workspaceId, channel: item.channel, externalId: item.externalId, at, rawIntakeId: rawId });
@@ -466,14 +490,14 @@ async function persistEngagement(trx: Kysely<Database>, batch: WorkspaceBatch, r
   const at = new Date(item.at);
   if (item.removed) {
     const withdrawn = await removeEngagement(trx, batch.workspaceId, item.channel, item.externalId, at);
-    if (withdrawn) await adjustTargetMetric(trx, batch.workspaceId, item.channel, withdrawn.target_external_id, withdrawn.kind, -1);
+    if (withdrawn) await withdrawEngagement(trx, batch, rawId, item.channel, withdrawn);
     else await recordTombstone(trx, { workspaceId: batch.workspaceId, channel: item.channel, externalId: item.externalId, at, rawIntakeId: rawId });
     return;
   }
   const actorId = item.actor ? batch.identityIds.get(identityKey(item.actor)) ?? null : null;
   // Withdrawn before it arrived: kept for the record, never counted.
   const withdrawnAt = await findTombstone(trx, batch.workspaceId, item.channel, item.externalId);
-  const isNew = await insertEngagementIfNew(trx, {
+  const engagementId = await insertEngagementIfNew(trx, {
     workspaceId: batch.workspaceId,
     channel: item.channel,
     externalId: item.externalId,
@@ -484,16 +508,22 @@ async function persistEngagement(trx: Kysely<Database>, batch: WorkspaceBatch, r
     removedAt: withdrawnAt ?? null,
     rawIntakeId: rawId,
   });
-  if (isNew && withdrawnAt) {
+  if (engagementId !== undefined && withdrawnAt) {
     outcome.deleted++;
     return;
   }
-  if (!isNew) {
+  if (engagementId === undefined) {
     outcome.duplicates++;
     return;
   }
   outcome.engagements++;
   await adjustTargetMetric(trx, batch.workspaceId, item.channel, item.targetExternalId, item.kind, 1);
+  batch.events.push(pipelineEvent.engagementChanged(batch.workspaceId, batch.now, { engagementId, rawIntakeId: rawId, kind: item.kind, channel: item.channel, targetExternalId: item.targetExternalId, active: true }));
+}
+
+async function withdrawEngagement(trx: Kysely<Database>, batch: WorkspaceBatch, rawId: number, channel: string, withdrawn: { id: number; target_external_id: string; kind: string }): Promise<void> {
+  await adjustTargetMetric(trx, batch.workspaceId, channel, withdrawn.target_external_id, withdrawn.kind, -1);
+  batch.events.push(pipelineEvent.engagementChanged(batch.workspaceId, batch.now, { engagementId: withdrawn.id, rawIntakeId: rawId, kind: withdrawn.kind, channel, targetExternalId: withdrawn.target_external_id, active: false }));
 }
 
 /** Moves a post's engagement counter by one; the engagement row's uniqueness keeps re-deliveries out. */
@@ -511,11 +541,17 @@ async function adjustTargetMetric(trx: Kysely<Database>, workspaceId: string, ch
  */
 export async function resolveIdentitiesStage(trx: Kysely<Database>, batch: WorkspaceBatch, log?: ResolutionLogger): Promise<void> {
   if (batch.identityIds.size === 0) return;
-  await resolveNewIdentities(trx, systemActor(batch.workspaceId), [...batch.identityIds.values()], log);
+  const ids = [...batch.identityIds.values()];
+  const before = await identityContacts(trx, ids);
+  await resolveNewIdentities(trx, systemActor(batch.workspaceId), ids, log);
+  for (const [identityId, contactId] of await identityContacts(trx, ids)) {
+    if (contactId && contactId !== before.get(identityId)) batch.events.push(pipelineEvent.identityLinked(batch.workspaceId, batch.now, { identityId, contactId }));
+  }
 }
 
-/** Stage mark processed: the batch's payloads leave the queue in the same transaction as their rows. */
+/** Stage mark processed: the batch's payloads leave the queue, and its events enter the outbox, in the same transaction as their rows. */
 export async function markProcessedStage(trx: Kysely<Database>, batch: WorkspaceBatch): Promise<void> {
+  await insertEvents(trx, batch.events);
   await markProcessedMany(trx, batch.payloads.map((p) => p.raw.id), batch.now);
 }
 

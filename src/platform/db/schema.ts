@@ -370,6 +370,17 @@ export interface OutboxTable {
   sent_at: Date | null;
 }
 
+/** The pipeline's event outbox (migration 0013; src/events/outbox.ts). */
+export interface PipelineEventsTable {
+  id: ColumnType<string, never, never>;
+  event_id: string;
+  workspace_id: string;
+  type: string;
+  data: ColumnType<Record<string, string | number | boolean | null>, string, string>;
+  at: Date;
+  published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -394,6 +405,7 @@ export interface Database {
   listening_queries: ListeningQueriesTable;
   post_query_matches: PostQueryMatchesTable;
   outbox: OutboxTable;
+  pipeline_events: PipelineEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

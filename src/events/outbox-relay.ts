@@ -11,7 +11,9 @@ import { lockUnpublished, markPublished, prunePublished } from './outbox.reposit
  * pruned after the retention window.
  */
 export interface OutboxRelay {
-  /** Publishes now instead of at the next poll (the pipeline just committed events). */
+  /** Starts publishing (once); events committed before wait for it. */
+  start(): void;
+  /** Publishes now instead of at the next poll (the pipeline just committed events); nothing before `start`. */
   wake(): void;
   /** Publishes everything unpublished, then returns how many events went out. */
   drain(): Promise<number>;
@@ -48,8 +50,19 @@ export async function relayOutbox(db: Kysely<Database>, bus: EventBus, options: 
   }
 }
 
-/** The relay of a process that runs the pipeline: publishes at start (what a crash left), on wake-up and on a poll. */
+/** A started relay (see createOutboxRelay). */
 export function startOutboxRelay(db: Kysely<Database>, bus: EventBus, options: OutboxRelayOptions = {}): OutboxRelay {
+  const relay = createOutboxRelay(db, bus, options);
+  relay.start();
+  return relay;
+}
+
+/**
+ * The relay of a process that runs the pipeline: once started, publishes what a crash left, then on wake-up
+ * and on a poll. Created before the worker (which wakes it) and started once the process's subscribers are
+ * registered, so they get what was left unpublished.
+ */
+export function createOutboxRelay(db: Kysely<Database>, bus: EventBus, options: OutboxRelayOptions = {}): OutboxRelay {
   const now = options.now ?? (() => new Date());
   const pollMs = options.pollMs ?? 1000;
   const retentionMs = options.retentionMs ?? 7 * DAY_MS;
@@ -67,7 +80,8 @@ export function startOutboxRelay(db: Kysely<Database>, bus: EventBus, options: O
       };
     });
 
-  const loop = (async () => {
+  let loop: Promise<void> | undefined;
+  const run = async () => {
     let backoffMs = pollMs;
     while (!stopped) {
       woken = false;
@@ -84,9 +98,12 @@ export function startOutboxRelay(db: Kysely<Database>, bus: EventBus, options: O
       }
       if (!stopped) await sleep(backoffMs);
     }
-  })();
+  };
 
   return {
+    start() {
+      if (!stopped) loop ??= run();
+    },
     wake() {
       woken = true;
       wake?.();

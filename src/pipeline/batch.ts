@@ -85,11 +85,13 @@ const codeOf = (error: unknown): string => (typeof error === 'object' && error !
 
 /**
  * The store refused the payload's data whatever the moment: it does not parse, or SQLSTATE class 22 (data
- * exception: an invalid date, a NUL byte), 23 (integrity) or 54 (a value beyond a limit).
+ * exception: an invalid date, a NUL byte), 23 (integrity; but not 23505, which a race between workers can
+ * raise) or 54 (a value beyond a limit).
  */
 export function isPayloadFault(error: unknown): boolean {
   if (error instanceof ParseError) return true;
-  return /^(22|23|54)/.test(codeOf(error));
+  const code = codeOf(error);
+  return /^(22|23|54)/.test(code) && code !== '23505';
 }
 
 /** The store cannot be reached or is shutting down (SQLSTATE 08, 53, 57P; socket errors): nobody's payload is at fault. */

@@ -8,7 +8,7 @@ import { ensureWorkspace, type BootstrapResult } from '../workspaces/bootstrap.t
 import type { Config } from './config.ts';
 import { createAppContext, type AppContext } from './context.ts';
 import { InProcessEventBus } from '../events/in-process.ts';
-import { startOutboxRelay } from '../events/outbox-relay.ts';
+import { createOutboxRelay } from '../events/outbox-relay.ts';
 import { createIntake } from '../intake/intake.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore, type Store } from './db/store.ts';
@@ -51,8 +51,8 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     const bootstrap = await ensureWorkspace(store.db, { email: config.adminEmail, password: config.adminPassword });
     const app = await buildServer(ctx, options);
     const enrich = createEnricher({ config, secrets: box, log: app.log, now: ctx.now });
-    // Publishes what the pipeline commits; at start, what a crash left unpublished.
-    const relay = startOutboxRelay(store.db, events, { now: ctx.now, log: app.log });
+    // Publishes what the pipeline commits; started below, once this process's subscribers are registered.
+    const relay = createOutboxRelay(store.db, events, { now: ctx.now, log: app.log });
     const worker = startIntakeWorker(store.db, { analyze: defaultAnalyzer(), now: ctx.now, log: app.log, enrich, relay }, app.log);
     wakeWorker = worker.notify;
     const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, intake });
@@ -62,6 +62,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
       app.log.error({ err: error }, 'the demo workspace could not start');
       return null;
     });
+    relay.start();
     await app.listen({ port: config.port, host: config.host });
     let stopping: Promise<void> | undefined;
     const stop = () =>

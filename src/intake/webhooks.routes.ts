@@ -5,7 +5,9 @@ import { connectionView } from '../channels/channels.service.ts';
 import { driverFor } from '../channels/registry.ts';
 import type { AppContext } from '../platform/context.ts';
 import { errors } from '../platform/errors.ts';
-import { insertRaw } from './intake.repository.ts';
+import { createConnectionCache } from './connection-cache.ts';
+import { createGroupCommitter } from './group-commit.ts';
+import { insertRawMany, type RawPayloadInput } from './intake.repository.ts';
 
 /** Headers kept with a payload: enough to re-verify and re-parse it, never credentials. */
 const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
@@ -33,6 +35,10 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
+  // Deliveries arriving together share one insert, through the store's priority lane (ahead of the pipeline's queued work).
+  const intake = createGroupCommitter((inputs: RawPayloadInput[]) => insertRawMany(ctx.store.priorityDb, inputs));
+  const connections = createConnectionCache((key: string) => findConnectionByWebhookKey(ctx.store.priorityDb, key));
+
   const params = Type.Object({ key: Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 
   app.route({
@@ -42,7 +48,7 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
     schema: { hide: true, params },
     handler: async (request, reply) => {
       const { key } = request.params as { key: string };
-      const connection = await findConnectionByWebhookKey(ctx.store.db, key);
+      const connection = await connections.get(key);
       const driver = connection ? driverFor(connection.type) : undefined;
       if (!connection || !driver?.verifyWebhook) throw errors.notFound('webhook');
       if (connection.status === 'paused') throw errors.unavailable('this channel is paused; resume it to receive deliveries');
@@ -63,7 +69,7 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
           throw errors.badRequest('the body is not valid JSON');
         }
       }
-      const stored = await insertRaw(ctx.store.db, {
+      const [stored] = await intake.submit([{
         workspaceId: connection.workspace_id,
         connectionId: connection.id,
         channel: connection.type,
@@ -72,7 +78,8 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
         headers: keptHeaders(request),
         body,
         dedupeKey: null,
-      });
+      }]);
+      if (!stored) throw new Error('the payload was not stored');
       ctx.notifyIntake?.();
       return reply.status(200).send({ received: true, intakeId: stored.id });
     },

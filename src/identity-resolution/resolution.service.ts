@@ -31,6 +31,8 @@ import {
   unlinkedContacts,
   unlinkedRelatedTo,
   writeResolution,
+  writeResolutions,
+  type ResolutionWrite,
   type AccountClaim,
   type CandidateContactRow,
   type NameQuery,
@@ -263,6 +265,9 @@ export async function resolveAndRecord(db: Kysely<Database>, actor: Actor, ident
   const summary: ResolveSummary = { processed: eligible.length, auto: 0, suggested: 0, unlinked: 0, changed: 0 };
   const rows = new Map<string, IdentityRow>();
   const newlyLinked: IdentityFacts[] = [];
+  // Decide every identity first, write the changed ones in one statement, then audit in the same order.
+  const decided: { identity: IdentityRow; resolution: NonNullable<ReturnType<typeof resolutions.get>>; next: ReturnType<typeof columnsFor> }[] = [];
+  const writes: ResolutionWrite[] = [];
   for (const identity of eligible) {
     const resolution = resolutions.get(identity.id);
     if (!resolution) continue;
@@ -277,9 +282,14 @@ export async function resolveAndRecord(db: Kysely<Database>, actor: Actor, ident
       rows.set(identity.id, identity);
       continue;
     }
-    const written = await writeResolution(db, actor.workspaceId, identity.id, { contact_id: next.contact_id, link_score: next.link_score, link_status: next.link_status, link_evidence: evidence });
-    if (!written) continue;
-    rows.set(identity.id, written);
+    decided.push({ identity, resolution, next });
+    writes.push({ id: identity.id, contact_id: next.contact_id, link_score: next.link_score, link_status: next.link_status, link_evidence: evidence });
+  }
+  const written = await writeResolutions(db, actor.workspaceId, writes);
+  for (const { identity, resolution, next } of decided) {
+    const row = written.get(identity.id);
+    if (!row) continue;
+    rows.set(identity.id, row);
     if (identity.contact_id !== next.contact_id || identity.link_status !== next.link_status) {
       summary.changed++;
       const f = facts.get(identity.id);

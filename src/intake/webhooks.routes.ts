@@ -5,6 +5,7 @@ import { connectionView } from '../channels/channels.service.ts';
 import { driverFor } from '../channels/registry.ts';
 import type { AppContext } from '../platform/context.ts';
 import { errors } from '../platform/errors.ts';
+import { createConnectionCache } from './connection-cache.ts';
 
 /** Headers kept with a payload: enough to re-verify and re-parse it, never credentials. */
 const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
@@ -32,6 +33,8 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
+  const connections = createConnectionCache((key: string) => findConnectionByWebhookKey(ctx.store.priorityDb, key));
+
   const params = Type.Object({ key: Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 
   app.route({
@@ -41,7 +44,7 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
     schema: { hide: true, params },
     handler: async (request, reply) => {
       const { key } = request.params as { key: string };
-      const connection = await findConnectionByWebhookKey(ctx.store.db, key);
+      const connection = await connections.get(key);
       const driver = connection ? driverFor(connection.type) : undefined;
       if (!connection || !driver?.verifyWebhook) throw errors.notFound('webhook');
       if (connection.status === 'paused') throw errors.unavailable('this channel is paused; resume it to receive deliveries');
@@ -72,7 +75,8 @@ export async function webhooksRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
         body,
         dedupeKey: null,
       }]);
-      return reply.status(200).send({ received: true, intakeId: stored?.id });
+      if (!stored) throw new Error('the payload was not stored');
+      return reply.status(200).send({ received: true, intakeId: stored.id });
     },
   });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database, EngagementKind, ListeningQueryRow } from '../platform/db/schema.ts';
 import type { CanonicalIdentity, CanonicalPost } from './canonical.ts';
@@ -278,13 +279,45 @@ export async function findPostsByExternalIds(db: Kysely<Database>, workspaceId: 
     .execute();
 }
 
-/** Inserts many new posts in one statement; returns the ones actually inserted (others already existed). */
+/**
+ * Inserts many new posts in one statement; returns the ones actually inserted (others already existed).
+ * Each row is stored with its parent and thread root when they are known by then: given by the caller,
+ * already stored (one lookup), or in the same statement (ids are chosen here, so a reply can point at a
+ * parent inserted beside it). Linking them afterwards (linkParents) rewrote every reply row and its
+ * full-text index entry once or twice more; linkParents now only finds what arrived out of order.
+ */
 export async function insertPostsIfNew(db: Kysely<Database>, inputs: NewPost[]): Promise<{ id: string; channel: string; external_id: string }[]> {
   if (inputs.length === 0) return [];
+  const workspaceId = inputs[0]?.workspaceId ?? '';
+  const key = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
+  const inCall = new Map<string, string>();
+  const ids = inputs.map((input) => {
+    const id = randomUUID();
+    const k = key(input.post.channel, input.post.externalId);
+    // The same post twice in one call: only the first is inserted, so only its id can be pointed at.
+    if (input.workspaceId === workspaceId && !inCall.has(k)) inCall.set(k, id);
+    return id;
+  });
+  const wanted = new Map<string, { channel: string; externalId: string }>();
+  for (const input of inputs) {
+    if (input.workspaceId !== workspaceId) continue;
+    const { channel, parentExternalId } = input.post;
+    if (!input.parentId && parentExternalId) wanted.set(key(channel, parentExternalId), { channel, externalId: parentExternalId });
+    if (!input.threadId && input.threadExternalId) wanted.set(key(channel, input.threadExternalId), { channel, externalId: input.threadExternalId });
+  }
+  const stored = new Map<string, string>();
+  for (const row of await findPostsByExternalIds(db, workspaceId, [...wanted.values()])) stored.set(key(row.channel, row.external_id), row.id);
+  const linkOf = (input: NewPost, externalId: string | null | undefined, ownId: string): string | null => {
+    if (!externalId || input.workspaceId !== workspaceId) return null;
+    const k = key(input.post.channel, externalId);
+    const found = stored.get(k) ?? inCall.get(k) ?? null;
+    return found === ownId ? null : found;
+  };
   return db
     .insertInto('posts')
     .values(
-      inputs.map(({ post, ...input }) => ({
+      inputs.map(({ post, ...input }, i) => ({
+        id: ids[i] ?? randomUUID(),
         workspace_id: input.workspaceId,
         channel: post.channel,
         channel_connection_id: input.connectionId,
@@ -297,9 +330,9 @@ export async function insertPostsIfNew(db: Kysely<Database>, inputs: NewPost[]):
         language: input.language,
         posted_at: post.postedAt,
         parent_external_id: post.parentExternalId ?? null,
-        parent_id: input.parentId,
+        parent_id: input.parentId ?? linkOf({ post, ...input }, post.parentExternalId, ids[i] ?? ''),
         thread_external_id: input.threadExternalId,
-        thread_id: input.threadId,
+        thread_id: input.threadId ?? linkOf({ post, ...input }, input.threadExternalId, ids[i] ?? ''),
         quoted_external_id: post.quotedExternalId ?? null,
         conversation_id: input.conversationId,
         url: post.url ?? null,

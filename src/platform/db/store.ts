@@ -3,12 +3,18 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { PGliteDialect } from './pglite-dialect.ts';
+import { PGliteDialect, PGliteTurns } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
 /** The one database behind Townhall: embedded PGlite or a PostgreSQL server, same SQL. */
 export interface Store {
   readonly db: Kysely<Database>;
+  /**
+   * The same database for short writes a caller waits on (a webhook's acknowledgement). On the embedded
+   * store its statements go ahead of queued background work (the pipeline's transactions) for the single
+   * backend; on PostgreSQL it is `db` (the pool already runs them side by side).
+   */
+  readonly priorityDb: Kysely<Database>;
   readonly kind: 'pglite' | 'postgres';
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;
@@ -50,6 +56,7 @@ async function openPostgres(connectionString: string, max: number): Promise<Stor
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
+    priorityDb: db,
     kind: 'postgres',
     ping: () => ping(db),
     dump: () => Promise.reject(new Error('dump is only available for the embedded store; use pg_dump for PostgreSQL')),
@@ -78,15 +85,18 @@ async function openPGlite(dataDir: string | undefined, loadDataDir: Blob | undef
     await unlock();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const turns = new PGliteTurns();
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, turns, 'normal') });
+  const priorityDb = new Kysely<Database>({ dialect: new PGliteDialect(pglite, turns, 'priority') });
   return {
     db,
+    priorityDb,
     kind: 'pglite',
     ping: () => ping(db),
     // Through a Kysely connection, so the dump waits for running transactions to finish.
     dump: () => db.connection().execute(() => pglite.dumpDataDir('none')),
     async close() {
-      await db.destroy();
+      await Promise.all([db.destroy(), priorityDb.destroy()]);
       if (!pglite.closed) await pglite.close();
       await unlock();
     },

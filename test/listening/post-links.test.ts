@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalPost } from '../../src/listening/canonical.ts';
-import { insertPostsIfNew, linkParents, type NewPost } from '../../src/listening/listening.repository.ts';
+import { insertPostsIfNew, linkThreads, type NewPost } from '../../src/listening/listening.repository.ts';
 import type { Store } from '../../src/platform/db/store.ts';
 import { seedWorkspace } from '../support/server.ts';
 import { openTestStore, STORE_KINDS } from '../support/stores.ts';
@@ -38,11 +38,11 @@ describe.each(STORE_KINDS)('posts stored with their parent and thread on %s', (k
     });
   });
 
-  it('leaves a reply whose parent is not stored yet to linkParents, which links it when the parent arrives', async () => {
+  it('leaves a reply whose parent is not stored yet to linkThreads, which links it when the parent arrives', async () => {
     const [reply] = await insertPostsIfNew(store.db, [post('b2', 'b1', 'b1')]);
     expect((await links())['b2']).toEqual({ parent: null, thread: null });
     const [root] = await insertPostsIfNew(store.db, [post('b1', null, null)]);
-    await linkParents(store.db, workspaceId, [root?.id ?? '', reply?.id ?? '']);
+    await linkThreads(store.db, workspaceId, [root?.id ?? '', reply?.id ?? '']);
     expect((await links())['b2']).toEqual({ parent: 'b1', thread: 'b1' });
   });
 });

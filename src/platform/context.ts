@@ -1,3 +1,4 @@
+import type { EventBus } from '../events/events.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/store.ts';
 import type { SecretBox } from './secrets.ts';
@@ -11,4 +12,6 @@ export interface AppContext {
   now: () => Date;
   /** Wakes the intake worker after a payload is stored (absent when no worker runs in this process). */
   notifyIntake?: () => void;
+  /** The pipeline's events after each commit (absent until the pipeline publishes them in this process). */
+  events?: EventBus;
 }

@@ -88,9 +88,12 @@ describe.skipIf(!HAS_CHROMIUM)('webhooks page in Chromium', () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     await log.getByText('post.stored').waitFor();
     await log.getByText('ping').waitFor();
+    // Refresh also updates the list's last delivery.
+    await page.getByRole('cell', { name: /succeeded \(HTTP 200\)/ }).waitFor();
     expect(await log.getByText('HTTP 200').count()).toBe(2);
     expect(await log.getByText('<img src=x onerror=alert(1)>received').count()).toBe(2);
     expect(await page.locator('main img').count()).toBe(0);
+    await page.screenshot({ path: '/tmp/townhall-webhooks.png', fullPage: true });
 
     // Shown once: back on the page, the list has the webhook and never the secret.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();

@@ -157,7 +157,7 @@ export function WebhooksPage({ section }: { section: Section }) {
         {secret ? <ShownOnce label={secret.label} value={secret.value} note="Copy it into your receiver's configuration now." onDismiss={() => setSecret(null)} /> : null}
         <FormError error={rowError} />
       </ListPage>
-      {selected ? <DeliveryLog subscription={selected} reloadKey={reloadKey} /> : null}
+      {selected ? <DeliveryLog subscription={selected} reloadKey={reloadKey} onRefresh={reload} /> : null}
     </>
   );
 }
@@ -165,9 +165,8 @@ export function WebhooksPage({ section }: { section: Section }) {
 type LogState = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; items: Item[]; nextCursor: string | null };
 
 /** The delivery log of one subscription, newest first, with redelivery. */
-function DeliveryLog({ subscription, reloadKey }: { subscription: Item; reloadKey: number }) {
+function DeliveryLog({ subscription, reloadKey, onRefresh }: { subscription: Item; reloadKey: number; onRefresh: () => void }) {
   const [state, setState] = useState<LogState>({ kind: 'loading' });
-  const [refresh, setRefresh] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const endpoint = path(subscription, '/deliveries');
 
@@ -180,7 +179,7 @@ function DeliveryLog({ subscription, reloadKey }: { subscription: Item; reloadKe
     return () => {
       current = false;
     };
-  }, [endpoint, reloadKey, refresh]);
+  }, [endpoint, reloadKey]);
 
   const more = async () => {
     if (state.kind !== 'ready' || !state.nextCursor) return;
@@ -199,15 +198,15 @@ function DeliveryLog({ subscription, reloadKey }: { subscription: Item; reloadKe
     } catch (caught) {
       setError(errorMessage(caught));
     }
-    setRefresh((n) => n + 1);
+    onRefresh();
   };
 
   return (
-    <section className="page" aria-labelledby="deliveries-title">
+    <section className="page deliveries" aria-labelledby="deliveries-title">
       <h2 id="deliveries-title">
         Deliveries to <code>{text(subscription, 'url')}</code>
       </h2>
-      <button type="button" onClick={() => setRefresh((n) => n + 1)}>
+      <button type="button" onClick={onRefresh}>
         Refresh
       </button>
       <FormError error={error} />

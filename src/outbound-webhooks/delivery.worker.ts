@@ -7,7 +7,7 @@ import type { Response } from 'undici';
 import { safeFetch } from '../platform/net/safe-fetch.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { describeOutcome, disableReason, judgeAttempt, type AttemptOutcome } from './delivery-policy.ts';
-import { claimDueDeliveries, findSubscriptionForDelivery, lockSubscriptionById, recordAttempt, updateSubscription } from './webhooks.repository.ts';
+import { claimDueDeliveries, findSubscriptionForDelivery, lockSubscriptionById, pruneDeliveries, recordAttempt, updateSubscription } from './webhooks.repository.ts';
 import { SIGNATURE_HEADER, signatureHeader } from './signing.ts';
 
 export interface DeliveryDeps {
@@ -25,6 +25,9 @@ export const DELIVERY_TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
 const BATCH = 10;
 const EXCERPT_BYTES = 1024;
+/** Finished deliveries stay in the log this long. */
+export const DELIVERY_LOG_RETENTION_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 /** The JSON integrators receive, keys in the documented order (jsonb does not keep key order). */
 export function deliveryBody(row: Pick<WebhookDeliveryRow, 'event_id' | 'event_type' | 'workspace_id' | 'payload'>): string {
@@ -127,6 +130,17 @@ export async function drainDeliveries(deps: DeliveryDeps, signal: AbortSignal = 
   return counts;
 }
 
+/** Removes finished deliveries older than the retention, in bounded batches so no statement holds the table long. */
+export async function pruneDeliveryLog(deps: Pick<DeliveryDeps, 'db' | 'now'>): Promise<number> {
+  const olderThan = new Date(deps.now().getTime() - DELIVERY_LOG_RETENTION_MS);
+  let total = 0;
+  for (;;) {
+    const deleted = await pruneDeliveries(deps.db, olderThan, 1000);
+    total += deleted;
+    if (deleted < 1000) return total;
+  }
+}
+
 export interface DeliveryWorker {
   /** Looks for due deliveries now instead of at the next poll. */
   notify(): void;
@@ -138,10 +152,15 @@ export function startDeliveryWorker(deps: DeliveryDeps, pollMs = 1000): Delivery
   const controller = new AbortController();
   let wake: (() => void) | undefined;
   let woken = false;
+  let prunedAt = 0;
   const loop = (async () => {
     while (!controller.signal.aborted) {
       woken = false;
       try {
+        if (deps.now().getTime() - prunedAt >= PRUNE_EVERY_MS) {
+          prunedAt = deps.now().getTime();
+          await pruneDeliveryLog(deps);
+        }
         await drainDeliveries(deps, controller.signal);
       } catch (error) {
         deps.log.error({ err: error }, 'outbound webhook delivery error');

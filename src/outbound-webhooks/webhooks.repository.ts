@@ -177,3 +177,12 @@ export async function findSubscriptionForDelivery(db: Kysely<Database>, id: stri
 export async function lockSubscriptionById(db: Kysely<Database>, id: string): Promise<WebhookSubscriptionRow | undefined> {
   return db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
+
+/** Deletes up to `limit` finished deliveries completed before `olderThan`; returns how many. */
+export async function pruneDeliveries(db: Kysely<Database>, olderThan: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_deliveries')
+    .where('id', 'in', (eb) => eb.selectFrom('webhook_deliveries').select('id').where('status', 'in', ['succeeded', 'failed']).where('completed_at', '<', olderThan).limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -5,7 +5,7 @@ import { systemActor } from '../../src/auth/actor.ts';
 import type { PipelineEvent } from '../../src/events/events.ts';
 import { InProcessEventBus } from '../../src/events/in-process.ts';
 import { DISABLE_AFTER_FAILURES } from '../../src/outbound-webhooks/delivery-policy.ts';
-import { drainDeliveries, type DeliveryDeps } from '../../src/outbound-webhooks/delivery.worker.ts';
+import { drainDeliveries, pruneDeliveryLog, type DeliveryDeps } from '../../src/outbound-webhooks/delivery.worker.ts';
 import { claimDueDeliveries, findSubscription, listDeliveries } from '../../src/outbound-webhooks/webhooks.repository.ts';
 import { createSubscription, enableSubscription, fanOutEvent, subscribeOutboundWebhooks } from '../../src/outbound-webhooks/webhooks.service.ts';
 import { verifySignature } from '../../src/outbound-webhooks/signing.ts';
@@ -198,5 +198,23 @@ describe.each(STORE_KINDS)('outbound webhook delivery on %s', (kind) => {
     const ids = receiver.received.map((r) => r.headers['townhall-delivery']);
     expect(ids).toHaveLength(40);
     expect(new Set(ids).size).toBe(40);
+  });
+
+  it('keeps finished deliveries 30 days in the log, and waiting ones until they are sent', async () => {
+    const { workspaceId, subscription } = await subscribed();
+    receiver.script({ status: 204 });
+    await fanOutEvent(store.db, event(workspaceId), clock);
+    await drainDeliveries(deps());
+    await receiver.close();
+    await fanOutEvent(store.db, event(workspaceId), clock);
+    await drainDeliveries(deps());
+    expect((await listDeliveries(store.db, workspaceId, subscription.id, undefined, 10)).map((d) => d.status).sort()).toEqual(['pending', 'succeeded']);
+
+    advance(29 * 86_400_000);
+    await pruneDeliveryLog(deps());
+    expect(await listDeliveries(store.db, workspaceId, subscription.id, undefined, 10)).toHaveLength(2);
+    advance(2 * 86_400_000);
+    await pruneDeliveryLog(deps());
+    expect((await listDeliveries(store.db, workspaceId, subscription.id, undefined, 10)).map((d) => d.status)).toEqual(['pending']);
   });
 });

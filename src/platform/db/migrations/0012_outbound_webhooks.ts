@@ -44,4 +44,6 @@ export const outboundWebhooks: string[] = [
   )`,
   `create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at) where status in ('pending', 'sending')`,
   `create index webhook_deliveries_log_idx on webhook_deliveries (subscription_id, created_at desc, id desc)`,
+  // The hourly prune of the log (finished deliveries older than 30 days).
+  `create index webhook_deliveries_finished_idx on webhook_deliveries (completed_at) where status in ('succeeded', 'failed')`,
 ];

@@ -2,12 +2,12 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../platform/config.ts';
-import type { Database, WebhookDeliveryRow } from '../platform/db/schema.ts';
+import type { Database, WebhookDeliveryRow, WebhookSubscriptionRow } from '../platform/db/schema.ts';
 import type { Response } from 'undici';
 import { safeFetch } from '../platform/net/safe-fetch.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { describeOutcome, disableReason, judgeAttempt, type AttemptOutcome } from './delivery-policy.ts';
-import { claimDueDeliveries, findSubscriptionForDelivery, lockSubscriptionById, pruneDeliveries, recordAttempt, updateSubscription } from './webhooks.repository.ts';
+import { claimDueDeliveries, clearFailures, findSubscriptionsByIds, lockSubscriptionById, pruneDeliveries, recordAttempt, updateSubscription } from './webhooks.repository.ts';
 import { SIGNATURE_HEADER, signatureHeader } from './signing.ts';
 
 export interface DeliveryDeps {
@@ -54,9 +54,7 @@ async function excerptOf(response: Response): Promise<string> {
 }
 
 /** POSTs one claimed delivery and records its answer; failures count against the subscription and may disable it. */
-export async function attemptDelivery(deps: DeliveryDeps, row: WebhookDeliveryRow, signal: AbortSignal): Promise<'succeeded' | 'retry' | 'failed' | 'lost'> {
-  const subscription = await findSubscriptionForDelivery(deps.db, row.subscription_id);
-  if (!subscription) return 'lost';
+export async function attemptDelivery(deps: DeliveryDeps, row: WebhookDeliveryRow, subscription: WebhookSubscriptionRow, signal: AbortSignal): Promise<'succeeded' | 'retry' | 'failed' | 'lost'> {
   const body = deliveryBody(row);
   const sentAt = deps.now();
   const started = performance.now();
@@ -102,12 +100,12 @@ export async function attemptDelivery(deps: DeliveryDeps, row: WebhookDeliveryRo
       completedAt: verdict.kind === 'retry' ? null : now,
     });
     if (!recorded) return 'lost';
-    const current = await lockSubscriptionById(trx, subscription.id);
-    if (!current) return verdict.kind;
     if (verdict.kind === 'succeeded') {
-      if (current.consecutive_failures > 0 || current.failing_since) await updateSubscription(trx, current.id, { consecutive_failures: 0, failing_since: null }, now);
+      await clearFailures(trx, subscription.id, now);
       return verdict.kind;
     }
+    const current = await lockSubscriptionById(trx, subscription.id);
+    if (!current) return verdict.kind;
     const failures = current.consecutive_failures + 1;
     const failingSince = current.failing_since ?? now;
     const reason = current.status === 'active' ? disableReason(failures, failingSince, now, `${describeOutcome(outcome)}${excerpt ? ` (${excerpt.slice(0, 200)})` : ''}`) : null;
@@ -124,7 +122,13 @@ export async function drainDeliveries(deps: DeliveryDeps, signal: AbortSignal = 
     const now = deps.now();
     const claimed = await claimDueDeliveries(deps.db, now, new Date(now.getTime() + LEASE_MS), BATCH);
     if (claimed.length === 0) break;
-    const results = await Promise.all(claimed.map((row) => attemptDelivery(deps, row, signal)));
+    const subscriptions = new Map((await findSubscriptionsByIds(deps.db, [...new Set(claimed.map((row) => row.subscription_id))])).map((sub) => [sub.id, sub]));
+    const results = await Promise.all(
+      claimed.map((row) => {
+        const subscription = subscriptions.get(row.subscription_id);
+        return subscription ? attemptDelivery(deps, row, subscription, signal) : Promise.resolve('lost' as const);
+      }),
+    );
     for (const result of results) counts[result]++;
   }
   return counts;

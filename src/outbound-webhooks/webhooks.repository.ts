@@ -168,9 +168,20 @@ export async function listDeliveries(db: Kysely<Database>, workspaceId: string, 
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 
-/** The subscription's signing material and state for one attempt. */
-export async function findSubscriptionForDelivery(db: Kysely<Database>, id: string): Promise<WebhookSubscriptionRow | undefined> {
-  return db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+/** The subscriptions (url, sealed secret) of a batch of claimed deliveries, in one query. */
+export async function findSubscriptionsByIds(db: Kysely<Database>, ids: string[]): Promise<WebhookSubscriptionRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('webhook_subscriptions').selectAll().where('id', 'in', ids).execute();
+}
+
+/** After a success: clears the failure streak, writing (and locking) only when there is one. */
+export async function clearFailures(db: Kysely<Database>, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('webhook_subscriptions')
+    .set({ consecutive_failures: 0, failing_since: null, updated_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('consecutive_failures', '>', 0), eb('failing_since', 'is not', null)]))
+    .execute();
 }
 
 /** Locks a subscription by id alone (the worker acts for every workspace). */

@@ -82,6 +82,9 @@ export async function attemptDelivery(deps: DeliveryDeps, row: WebhookDeliveryRo
     excerpt = await excerptOf(response).catch(() => '');
     outcome = { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
   } catch (error) {
+    // The worker is stopping: this attempt says nothing about the receiver. The row stays claimed and
+    // is taken up again when its lease runs out.
+    if (signal.aborted) return 'lost';
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     const message = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : `${error instanceof Error ? error.message : String(error)}${cause}`;
     outcome = { kind: 'error', message };

@@ -217,4 +217,18 @@ describe.each(STORE_KINDS)('outbound webhook delivery on %s', (kind) => {
     await pruneDeliveryLog(deps());
     expect((await listDeliveries(store.db, workspaceId, subscription.id, undefined, 10)).map((d) => d.status)).toEqual(['pending']);
   });
+
+  it('does not count an attempt cut short by the worker stopping against the receiver', async () => {
+    const { workspaceId, subscription } = await subscribed();
+    receiver.script({ status: 200, hang: true });
+    await fanOutEvent(store.db, event(workspaceId), clock);
+    const stopping = new AbortController();
+    const drained = drainDeliveries(deps(), stopping.signal);
+    await expect.poll(() => receiver.received.length).toBe(1);
+    stopping.abort();
+    expect((await drained).lost).toBe(1);
+    const [delivery] = await listDeliveries(store.db, workspaceId, subscription.id, undefined, 10);
+    expect(delivery).toMatchObject({ status: 'sending', last_error: null });
+    expect((await findSubscription(store.db, workspaceId, subscription.id))?.consecutive_failures).toBe(0);
+  });
 });

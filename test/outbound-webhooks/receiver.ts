@@ -10,6 +10,8 @@ export interface Answer {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Never answer (a receiver that hangs). */
+  hang?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function startReceiver(): Promise<Receiver> {
     request.on('end', () => {
       received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
       const answer = queue.shift() ?? fallback;
+      if (answer.hang) return;
       response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
       response.end(answer.body ?? '');
     });
@@ -48,6 +51,10 @@ export async function startReceiver(): Promise<Receiver> {
     received,
     script: (...answers) => void queue.push(...answers),
     answerByDefault: (answer) => void (fallback = answer),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

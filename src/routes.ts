@@ -6,6 +6,7 @@ import { intakeRoutes } from './intake/intake.routes.ts';
 import { webhooksRoutes } from './intake/webhooks.routes.ts';
 import { listeningQueriesRoutes } from './listening/queries.routes.ts';
 import { outboxRoutes } from './outbox/outbox.routes.ts';
+import { outboundWebhooksRoutes } from './outbound-webhooks/webhooks.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { conversationsRoutes } from './conversations/conversations.routes.ts';
 import { accountsRoutes } from './customers/accounts.routes.ts';
@@ -42,5 +43,6 @@ export async function apiRoutes(app: FastifyInstance, options: { ctx: AppContext
   await app.register(webhooksRoutes, options);
   await app.register(listeningQueriesRoutes, options);
   await app.register(outboxRoutes, options);
+  await app.register(outboundWebhooksRoutes, options);
   await app.register(analysisRoutes, options);
 }

@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   'conversations:delete': MANAGE,
   'channels:read': MANAGE,
   'channels:write': MANAGE,
+  'webhooks:read': MANAGE,
+  'webhooks:write': MANAGE,
   'audit:read': ADMIN,
 } as const satisfies Record<string, Role[]>;
 

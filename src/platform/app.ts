@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { startDemo, type DemoRunner, type DemoSetup } from '../demo/runner.ts';
 import { startOutboxWorker } from '../outbox/outbox.worker.ts';
+import { startOutboundWebhooks } from '../outbound-webhooks/outbound-webhooks.ts';
 import { startConnectors } from '../pipeline/connectors.ts';
 import { startIntakeWorker } from '../pipeline/worker.ts';
 import { defaultAnalyzer } from '../pipeline/analyzer.ts';
@@ -57,6 +58,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     wakeWorker = worker.notify;
     const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, intake });
     const outbox = startOutboxWorker({ db: store.db, config, secrets: box, log: app.log, now: ctx.now });
+    const webhooksOut = startOutboundWebhooks({ db: store.db, config, secrets: box, log: app.log, now: ctx.now }, ctx.events);
     // The demo is a nicety: if it cannot start, the server still does.
     const demo: DemoRunner | null = await startDemo({ enabled: config.demo, seed: config.demoSeed }, { db: store.db, now: ctx.now, intake, log: app.log }).catch((error: unknown) => {
       app.log.error({ err: error }, 'the demo workspace could not start');
@@ -71,6 +73,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
         await demo?.stop();
         await connectors.stop();
         await outbox.stop();
+        await webhooksOut.stop();
         await worker.stop();
         await relay.stop();
         await events.close();

@@ -32,6 +32,7 @@ export const SAMPLES: Record<string, Sample> = {
   '/api/v1/conversations': { body: () => ({ channel: 'x', subject: `Conversation ${unique()}` }) },
   '/api/v1/channels': { body: () => ({ type: 'webhook', name: `Hook ${unique()}`, settings: { secret: `sample-secret-${unique()}-${unique()}` } }) },
   '/api/v1/segments': { body: () => ({ name: `Segment ${unique()}`, definition: { match: 'all', conditions: [{ field: 'lifecycleStage', in: ['customer'] }] } }) },
+  '/api/v1/webhook-subscriptions': { body: () => ({ url: `https://example.com/hooks/${unique()}`, description: 'Sample integration' }) },
   '/api/v1/listening-queries': { body: () => ({ name: `Query ${unique()}`, keywords: ['acme'] }) },
   '/api/v1/outbox': {
     body: () => ({ channelId: '00000000-0000-4000-8000-000000000000', text: 'Our spring collection is here' }),

@@ -6,6 +6,7 @@ import { OverviewPage } from './pages/OverviewPage.tsx';
 import { TeamsPage } from './pages/TeamsPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
+import { WebhooksPage } from './pages/WebhooksPage.tsx';
 import { Link, usePath } from './router.tsx';
 import { SECTIONS, type Section } from './sections.tsx';
 
@@ -136,6 +137,8 @@ function Page({ section, me, workspace, sections, availability }: PageProps) {
       return <UsersPage section={section} meId={me.id} />;
     case '/tokens':
       return <TokensPage section={section} />;
+    case '/webhooks':
+      return <WebhooksPage section={section} />;
     default:
       return <ListPage title={section.label} endpoint={section.endpoint ?? ''} columns={section.columns ?? []} empty={section.empty ?? ''} filter={section.filter} />;
   }

@@ -179,4 +179,5 @@ export const SECTIONS: Section[] = [
     ],
   },
   { path: '/tokens', label: 'API tokens', description: 'Tokens for scripts and integrations.' },
+  { path: '/webhooks', label: 'Webhooks', description: "The pipeline's events, signed, sent to your systems.", endpoint: '/api/v1/webhook-subscriptions' },
 ];

@@ -381,6 +381,49 @@ export interface PipelineEventsTable {
   published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+export type WebhookSubscriptionStatus = 'active' | 'disabled';
+
+export interface WebhookSubscriptionsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  url: string;
+  /** Empty: every event type. */
+  event_types: ColumnType<string[], string[] | undefined, string[]>;
+  description: ColumnType<string, string | undefined, string>;
+  /** The signing secret, sealed with the SecretBox. */
+  secret_sealed: string;
+  status: ColumnType<WebhookSubscriptionStatus, WebhookSubscriptionStatus | undefined, WebhookSubscriptionStatus>;
+  disabled_reason: string | null;
+  disabled_at: Date | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  failing_since: Date | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'sending' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  payload: Json<JsonObject>;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** When pending: when to try; when sending: when the claim's lease runs out. */
+  next_attempt_at: Timestamp;
+  last_attempt_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_response_excerpt: string | null;
+  last_duration_ms: number | null;
+  created_at: CreatedAt;
+  completed_at: Date | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -406,6 +449,8 @@ export interface Database {
   post_query_matches: PostQueryMatchesTable;
   outbox: OutboxTable;
   pipeline_events: PipelineEventsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -422,4 +467,6 @@ export type ChannelConnectionRow = Selectable<ChannelConnectionsTable>;
 export type RawIntakeRow = Selectable<RawIntakeTable>;
 export type ListeningQueryRow = Selectable<ListeningQueriesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type { Insertable, Updateable };

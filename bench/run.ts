@@ -1,7 +1,8 @@
 /**
  * npm run bench: the analyzer benchmark (bench/analyzers.ts, in its own process so its memory figures are its
- * own), then the foundation's HTTP + store path on this machine. `npm run bench -- analyzers` or `-- http`
- * runs one part.
+ * own), the X import with its ratio to the raw insert ceiling (bench/import.ts, X file only here), the webhook
+ * intake under load (bench/webhook-intake.ts), each in its own process, then the foundation's HTTP + store path
+ * on this machine. `npm run bench -- analyzers`, `-- import`, `-- webhooks` or `-- http` runs some parts.
  * - sign-in latency (scrypt is deliberately slow)
  * - create throughput (POST /api/v1/teams) sequential and with 16 concurrent clients
  * - list page latency (GET /api/v1/users?limit=50)
@@ -25,17 +26,22 @@ import { SecretBox } from '../src/platform/secrets.ts';
 import { createUser } from '../src/users/users.service.ts';
 import { ensureWorkspace } from '../src/workspaces/bootstrap.ts';
 
-const parts = process.argv.slice(2).filter((a) => a === 'analyzers' || a === 'http');
-const runAnalyzers = parts.length === 0 || parts.includes('analyzers');
-const runHttp = parts.length === 0 || parts.includes('http');
+const PARTS = ['analyzers', 'import', 'webhooks', 'http'];
+const parts = process.argv.slice(2).filter((a) => PARTS.includes(a));
+const wants = (part: string) => parts.length === 0 || parts.includes(part);
+const runHttp = wants('http');
 
-if (runAnalyzers) {
-  const script = fileURLToPath(new URL('./analyzers.ts', import.meta.url));
+/** Runs a benchmark script in its own process (its memory figures are its own). */
+function runScript(file: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  const script = fileURLToPath(new URL(file, import.meta.url));
   const runner = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-  const passOn = process.argv.slice(2).filter((a) => a !== 'analyzers' && a !== 'http');
-  const result = spawnSync(process.execPath, [runner, script, ...passOn], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [runner, script, ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+
+if (wants('analyzers')) runScript('./analyzers.ts', process.argv.slice(2).filter((a) => !PARTS.includes(a)));
+if (wants('import')) runScript('./import.ts', [], { BENCH_IMPORTS: process.env['BENCH_IMPORTS'] ?? 'x', BENCH_X_TWEETS: process.env['BENCH_X_TWEETS'] ?? '50000' });
+if (wants('webhooks')) runScript('./webhook-intake.ts', []);
 if (!runHttp) process.exit(0);
 
 const CREATES = Number(process.env['BENCH_CREATES'] ?? 2000);

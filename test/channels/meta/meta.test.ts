@@ -314,6 +314,71 @@ describe.each(STORE_KINDS)('Instagram mention lookups through a Graph API stand-
   });
 });
 
+describe.each(STORE_KINDS)('Meta import of BSUID senders, contact cards, reactions, edits and media on %s', (kind) => {
+  let store: Store;
+  let ws: SeededWorkspace;
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    ws = await seedWorkspace(store.db, 'metabsuid');
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+  const importOwn = (name: string) => importFile(store.db, deps, { workspaceId: ws.workspaceId, channel: 'meta', path: ownPath(name) });
+  const postOf = (channel: string, externalId: string) =>
+    store.db.selectFrom('posts').selectAll().where('workspace_id', '=', ws.workspaceId).where('channel', '=', channel).where('external_id', '=', externalId).executeTakeFirstOrThrow();
+  const identity = (externalId: string) =>
+    store.db.selectFrom('social_identities').selectAll().where('workspace_id', '=', ws.workspaceId).where('channel', '=', 'whatsapp').where('external_id', '=', externalId).executeTakeFirst();
+  const ANA_MESSAGE = 'wamid.HBgLQlIuMTM0OTEyMDg2NTUzMDI3NDE5MTgVAgASGBQzQUI3RjA0QjQ2QTk1NkQxMkE5OAA=';
+
+  it('stores the text of a customer known only by a business-scoped user id, as that identity', async () => {
+    expect(await importOwn('whatsapp-bsuid-text.json')).toMatchObject({ imported: 1, rejected: 0, skipped: [] });
+    const post = await postOf('whatsapp', ANA_MESSAGE);
+    expect(post.text).toBe('Oi! A barraca chegou com a vareta quebrada, podem trocar?');
+    expect(await identity('BR.13491208655302741918')).toMatchObject({ id: post.author_identity_id, handle: 'ana.trilhas', display_name: 'Ana Souza' });
+  });
+
+  it('counts a reaction on that message, and its removal by an empty emoji', async () => {
+    expect(await importOwn('whatsapp-reaction-added.json')).toMatchObject({ imported: 0, engagements: 1, rejected: 0 });
+    expect((await postOf('whatsapp', ANA_MESSAGE)).metrics).toEqual({ reactions: 1 });
+    await importOwn('whatsapp-reaction-removed.json');
+    expect((await postOf('whatsapp', ANA_MESSAGE)).metrics).toEqual({ reactions: 0 });
+    const engagement = await store.db.selectFrom('engagements').selectAll().where('workspace_id', '=', ws.workspaceId).where('target_external_id', '=', ANA_MESSAGE).executeTakeFirstOrThrow();
+    expect(engagement.removed_at).not.toBeNull();
+  });
+
+  it('stores a contact card as text, a sticker and a location with their metadata, both ids of the sender, and reports the unsupported message', async () => {
+    const summary = await importOwn('whatsapp-bsuid-and-phone-contacts-card.json');
+    expect(summary).toMatchObject({ imported: 3, rejected: 0, skipped: [{ reason: 'whatsapp unsupported message (Message type unknown)', count: 1 }] });
+    const card = await postOf('whatsapp', 'wamid.HBgNNDkxNTExMjM0NTY3OBUCABIYFDNBMEY3QzIxQjQ0QTk1NkQxQjExAA==');
+    expect(card.text).toMatch(/^Shared contact: Petra Schmidt \(Alpenverein Sektion Nord/);
+    const sticker = await postOf('whatsapp', 'wamid.HBgNNDkxNTExMjM0NTY3OBUCABIYFDNBMEY3QzIxQjQ0QTk1NkQxQjEyAA==');
+    expect(sticker.attachments).toEqual([{ type: 'sticker', url: 'https://graph.facebook.com/v21.0/1276395830157243#type=image%2Fwebp', mimeType: 'image/webp', alt: null, name: null }]);
+    const phone = await identity('4915112345678');
+    const bsuid = await identity('DE.21833456019283746510');
+    expect(phone).toMatchObject({ id: card.author_identity_id, display_name: 'Jürgen Müller' });
+    expect(bsuid).toMatchObject({ handle: '+4915112345678', display_name: 'Jürgen Müller' });
+  });
+
+  it('applies a Messenger message edit to the stored message and keeps the old text as a revision', async () => {
+    await importOwn('messenger-echo-attachment-delivery.json');
+    const mid = 'm_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P';
+    const before = await postOf('messenger', mid);
+    expect(before.attachments).toEqual([{ type: 'image', url: 'https://scontent.xx.fbcdn.net/v/t1.15752-9/zip.jpg', name: null }]);
+    expect(await importOwn('messenger-message-edit.json')).toMatchObject({ imported: 0, edits: 1, rejected: 0 });
+    const after = await postOf('messenger', mid);
+    expect(after.text).toBe('Order #48213 arrived without the tent poles, not the stakes. Sorry!');
+    expect(after.edited_at?.toISOString()).toBe('2026-06-01T13:20:00.000Z');
+    const revisions = await store.db.selectFrom('post_revisions').select('text').where('post_id', '=', after.id).execute();
+    expect(revisions.map((r) => r.text)).toEqual([before.text]);
+  });
+
+  it('reports what a body holds but cannot store, by reason', async () => {
+    const summary = await importOwn('whatsapp-document-video-statuses.json');
+    expect(summary.skipped).toEqual([{ reason: 'whatsapp delivered status', count: 1 }]);
+  });
+});
+
 describe('Meta replies through the Graph API stand-in', () => {
   let graph: StandIn;
   const controller = new AbortController();

@@ -106,7 +106,7 @@ export async function importFile(
   let batch: ImportUnit[] = [];
   let batchStart = 1;
   let lastBytes = 0;
-  for await (const unit of readImportUnits(input.path, driver.importFraming, { decode: driver.decode?.bind(driver), units: driver.importUnits?.bind(driver) })) {
+  for await (const unit of readImportUnits(input.path, driver.importFraming, { decode: driver.decode?.bind(driver), store: driver.storeBytes?.bind(driver), units: driver.importUnits?.bind(driver) })) {
     units++;
     batch.push(unit);
     lastBytes = unit.bytesRead;

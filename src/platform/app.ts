@@ -12,6 +12,8 @@ import { openStore, type Store } from './db/store.ts';
 import { buildServer, type ServerOptions } from './http/server.ts';
 import { loadSecretBox } from './secrets.ts';
 import { createEnricher } from '../pipeline/enrich.ts';
+import { startBlueskyProfileRefresher } from '../channels/bluesky/profiles.service.ts';
+import { createDriverRuntime } from '../channels/runtime.ts';
 
 /** Opens the configured store and brings its schema up to date. */
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -48,6 +50,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     ctx.notifyIntake = worker.notify;
     const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, notifyIntake: worker.notify });
     const outbox = startOutboxWorker({ db: store.db, config, secrets: box, log: app.log, now: ctx.now });
+    const profiles = startBlueskyProfileRefresher({ db: store.db, runtime: (signal) => createDriverRuntime(config, signal, app.log, ctx.now), now: ctx.now, log: app.log, notifyIntake: worker.notify });
     // The demo is a nicety: if it cannot start, the server still does.
     const demo: DemoRunner | null = await startDemo({ enabled: config.demo, seed: config.demoSeed }, { db: store.db, now: ctx.now, notifyIntake: worker.notify, log: app.log }).catch((error: unknown) => {
       app.log.error({ err: error }, 'the demo workspace could not start');
@@ -60,6 +63,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
         await app.close();
         await demo?.stop();
         await connectors.stop();
+        await profiles.stop();
         await outbox.stop();
         await worker.stop();
         await store.close();

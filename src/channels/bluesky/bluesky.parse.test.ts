@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError, type ParsedItem } from '../../listening/canonical.ts';
 import { eventTimeUs, parseAtUri, parseJetstreamEvent } from './bluesky.parse.ts';
 import { detectFacets, postRecord } from './bluesky.send.ts';
+import { profileBatches } from './profiles.ts';
 import { CURSOR_SAFETY_MARGIN_US, JetstreamFilter, subscribeUrl } from './jetstream.ts';
 import { isRecord, type JsonRecord } from '../json-read.ts';
 
@@ -193,3 +194,25 @@ describe('Bluesky embeds as attachment metadata', () => {
     ]);
   });
 });
+
+describe('Bluesky getProfiles answers (stored by the profile lookups)', () => {
+  it('turns each profile view into an identity with handle, name, avatar, bio and counts; "handle.invalid" is no handle', () => {
+    const body = {
+      profiles: [
+        { did: 'did:plc:maxkrueger000000000000003', handle: 'maxkrueger.de', displayName: 'Max Krüger', avatar: 'https://cdn.bsky.app/img/avatar/plain/x@jpeg', description: 'Radfahrer.', followersCount: 12, followsCount: 3 },
+        { did: 'did:plc:leameier0000000000000004', handle: 'handle.invalid' },
+        { handle: 'no-did.bsky.social' },
+      ],
+    };
+    expect(parseJetstreamEvent(JSON.stringify(body)).items).toEqual([
+      { type: 'identity', identity: { channel: 'bluesky', externalId: 'did:plc:maxkrueger000000000000003', handle: 'maxkrueger.de', displayName: 'Max Krüger', profileUrl: 'https://bsky.app/profile/maxkrueger.de', avatarUrl: 'https://cdn.bsky.app/img/avatar/plain/x@jpeg', bio: 'Radfahrer.', followers: 12, following: 3 } },
+      { type: 'identity', identity: { channel: 'bluesky', externalId: 'did:plc:leameier0000000000000004', handle: null, displayName: null, profileUrl: 'https://bsky.app/profile/did:plc:leameier0000000000000004', avatarUrl: null, bio: null, followers: null, following: null } },
+    ]);
+  });
+
+  it('cuts DIDs into calls of at most 25', () => {
+    const dids = Array.from({ length: 51 }, (_, i) => `did:plc:${i}`);
+    expect(profileBatches(dids).map((b) => b.length)).toEqual([25, 25, 1]);
+  });
+});
+

@@ -1,4 +1,5 @@
 import { ParseError, type Attachment, type CanonicalIdentity, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
+import { isProfilesAnswer, parseProfilesAnswer } from './profiles.ts';
 import { child, isRecord, nonEmpty, records, str, type JsonRecord } from '../json-read.ts';
 
 /**
@@ -199,6 +200,8 @@ export function parseJetstreamEvent(text: string, options: { ownDid?: string } =
     throw new ParseError(`Jetstream event is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!isRecord(event)) throw new ParseError('Jetstream event is not a JSON object');
+  // Profiles looked up for authors known by DID only (profiles.service.ts) are stored as their own payload.
+  if (isProfilesAnswer(event)) return parseProfilesAnswer(event);
   const did = nonEmpty(event['did']);
   const timeUs = event['time_us'];
   const kind = str(event['kind']);

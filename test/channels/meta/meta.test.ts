@@ -6,6 +6,8 @@ import { metaDriver } from '../../../src/channels/meta/meta.driver.ts';
 import { createDriverRuntime } from '../../../src/channels/runtime.ts';
 import { hmacSha256Hex } from '../../../src/channels/signatures.ts';
 import { importFile } from '../../../src/intake/import.service.ts';
+import { systemActor } from '../../../src/auth/actor.ts';
+import { createContact } from '../../../src/customers/contacts.service.ts';
 import { insertRaw } from '../../../src/intake/intake.repository.ts';
 import { createEnricher } from '../../../src/pipeline/enrich.ts';
 import { drainIntake } from '../../../src/pipeline/worker.ts';
@@ -358,6 +360,17 @@ describe.each(STORE_KINDS)('Meta import of BSUID senders, contact cards, reactio
     const bsuid = await identity('DE.21833456019283746510');
     expect(phone).toMatchObject({ id: card.author_identity_id, display_name: 'Jürgen Müller' });
     expect(bsuid).toMatchObject({ handle: '+4915112345678', display_name: 'Jürgen Müller' });
+  });
+
+  it('links the phone identity and the BSUID identity of one sender to the contact holding that number', async () => {
+    const linked = await seedWorkspace(store.db, 'metabsuidlink');
+    const contact = await createContact(store.db, systemActor(linked.workspaceId), { name: 'Jürgen Müller', phones: ['+49 151 12345678'] });
+    await importFile(store.db, deps, { workspaceId: linked.workspaceId, channel: 'meta', path: ownPath('whatsapp-bsuid-and-phone-contacts-card.json') });
+    const rows = await store.db.selectFrom('social_identities').select(['external_id', 'contact_id']).where('workspace_id', '=', linked.workspaceId).where('channel', '=', 'whatsapp').orderBy('external_id').execute();
+    expect(rows).toEqual([
+      { external_id: '4915112345678', contact_id: contact.id },
+      { external_id: 'DE.21833456019283746510', contact_id: contact.id },
+    ]);
   });
 
   it('applies a Messenger message edit to the stored message and keeps the old text as a revision', async () => {

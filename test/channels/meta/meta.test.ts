@@ -142,6 +142,20 @@ describe.each(STORE_KINDS)('Meta webhooks through the real server on %s', (kind)
     const facebook = await listPosts('facebook');
     expect(facebook.map((p) => p['externalId']).sort()).toEqual(['1234567890321_7293787835232', '1234567890321_98722536423179', '7293787835232_5550001112223']);
   });
+
+  it('returns a media message\'s attachment metadata in the posts API, and a BSUID sender as its author', async () => {
+    expect((await deliver(readFileSync(ownPath('whatsapp-document-video-statuses.json'), 'utf8'))).status).toBe(200);
+    expect((await deliver(readFileSync(ownPath('whatsapp-bsuid-text.json'), 'utf8'))).status).toBe(200);
+    await drainIntake(store.db, deps, { workspaceId: ws.workspaceId });
+    const whatsapp = await listPosts('whatsapp');
+    const doc = whatsapp.find((p) => p['text'] === 'Rechnung für die Reklamation\nrechnung-2025-113.pdf');
+    expect(doc?.['attachments']).toEqual([
+      { type: 'file', url: 'https://graph.facebook.com/v21.0/1003383421387256#type=application%2Fpdf', mimeType: 'application/pdf', alt: 'Rechnung für die Reklamation', name: 'rechnung-2025-113.pdf', sizeBytes: null, width: null, height: null, durationSeconds: null, lat: null, lon: null },
+    ]);
+    const ana = whatsapp.find((p) => p['text'] === 'Oi! A barraca chegou com a vareta quebrada, podem trocar?');
+    expect(ana?.['author']).toMatchObject({ handle: 'ana.trilhas', displayName: 'Ana Souza' });
+    expect(ana?.['attachments']).toEqual([]);
+  });
 });
 
 describe.each(STORE_KINDS)('Meta import of webhook bodies on %s', (kind) => {

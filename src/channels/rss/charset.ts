@@ -31,6 +31,8 @@ export function charsetFromProlog(bytes: Buffer): string | null {
   return match?.[1] ?? null;
 }
 
+const GUESS_SAMPLE_BYTES = 64 * 1024;
+
 const isUtf8Name = (name: string) => /^utf-?8$/i.test(name);
 const usable = (name: string | null): name is string => name !== null && iconv.encodingExists(name);
 
@@ -52,7 +54,8 @@ export function detectFeedCharset(bytes: Buffer, contentType?: string | null): D
     return { charset: declared, source, skip: 0 };
   }
   if (isUtf8(bytes)) return { charset: 'utf-8', source: 'utf8', skip: 0 };
-  const guess = chardet.detect(bytes);
+  // The first 64 KB say as much about a charset as the whole feed, at a fraction of the time.
+  const guess = chardet.detect(bytes.subarray(0, GUESS_SAMPLE_BYTES));
   // Windows-1252 is what undeclared Western text usually is, and a superset of ISO-8859-1's printable range.
   return { charset: usable(guess) && !isUtf8Name(guess) ? guess : 'windows-1252', source: 'guess', skip: 0 };
 }

@@ -86,6 +86,12 @@ export interface ChannelDriver {
    */
   decode?(bytes: Buffer, contentType?: string | null): string;
   /**
+   * Turns the bytes of an imported document (or a fetched body) into the payload to store, keeping the
+   * bytes faithfully (src/channels/payload-bytes.ts) when their meaning depends on a charset the parser
+   * finds. Takes precedence over `decode` for imports.
+   */
+  storeBytes?(bytes: Buffer, contentType?: string | null): NativePayload;
+  /**
    * Cuts an import file into payloads on bytes, for formats whose units carry their own encoding
    * (mbox/.eml: each message stored exactly as IMAP stores it). Required for the 'mbox' framing.
    */

@@ -29,6 +29,9 @@ export function registerImport(program: Command): void {
       if (showProgress) process.stderr.write('\n');
       for (const rejection of summary.rejections) process.stderr.write(`rejected payload ${rejection.unit}: ${rejection.reason}\n`);
       if (summary.rejected > summary.rejections.length) process.stderr.write(`… and ${summary.rejected - summary.rejections.length} more rejected; see GET /api/v1/intake?status=dead\n`);
+      for (const { reason, count } of summary.skipped) console.log(`skipped ${count} (${reason})`);
+      const also = [summary.engagements > 0 ? `${summary.engagements} engagements` : null, summary.edits > 0 ? `${summary.edits} edits` : null].filter(Boolean);
+      if (also.length > 0) console.log(`also stored ${also.join(', ')}`);
       console.log(`imported ${summary.imported}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`);
     });
 }

@@ -25,7 +25,7 @@ export function identityKeys(identity: IdentityFacts): BlockingKeys {
   const stated = statedDetails(identity);
   const of = (kind: string) => stated.filter((d) => d.kind === kind).map((d) => d.value);
   const emails = [normalizeEmail(identity.channel === 'email' ? identity.externalId : null), normalizeEmail(identity.handle), ...emailsIn(identity.bio), ...of('email')].filter((e): e is string => e !== null);
-  const phones = [...(['whatsapp', 'sms', 'phone', 'telegram', 'signal'].includes(identity.channel) ? [phoneKey(identity.externalId)].filter((k): k is string => k !== null) : []), ...of('phone')];
+  const phones = [...(['whatsapp', 'sms', 'phone', 'telegram', 'signal'].includes(identity.channel) ? [phoneKey(identity.externalId) ?? phoneKey(identity.handle)].filter((k): k is string => k !== null) : []), ...of('phone')];
   const handle = normalizeHandle(identity.handle);
   const handles = [...(handle && identity.channel !== 'email' ? [handle] : []), ...of('handle')];
   return { emails: [...new Set(emails)], phones: [...new Set(phones)], handles: [...new Set(handles)], orders: [...new Set(of('order'))], names: nameKeys(identity.displayName), nameVariants: nameVariants(identity.displayName) };

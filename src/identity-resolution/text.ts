@@ -211,7 +211,8 @@ export function ownDomainOf(email: string): string | null {
 
 /** Phone digits with the country code or trunk prefix ignored: the last nine digits; null when too short. */
 export function phoneKey(value: string | null | undefined): string | null {
-  if (!value) return null;
+  // A WhatsApp business-scoped user id (`US.13491208655302741918`) has digits but is no phone number.
+  if (!value || /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]+$/.test(value)) return null;
   const digits = value.replace(/\D/g, '');
   return digits.length >= 7 ? digits.slice(-9) : null;
 }

@@ -19,6 +19,8 @@ const keyOf = (body: string) => createHash('sha256').update(body).digest('hex');
 export interface ImportReaderOptions {
   /** Turns a document's bytes into text when its format declares an encoding (default UTF-8). */
   decode?: ((bytes: Buffer) => string) | undefined;
+  /** Turns a document's bytes into the payload to store, bytes kept faithfully (the driver's storeBytes). */
+  store?: ChannelDriver['storeBytes'];
   /** Cuts the file into payloads on bytes (the driver's importUnits; required for 'mbox'). */
   units?: ChannelDriver['importUnits'];
 }
@@ -32,6 +34,11 @@ export async function* readImportUnits(path: string, framing: ImportFraming, opt
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     const content = Buffer.concat(chunks);
+    if (options.store) {
+      const payload = options.store(content);
+      if (content.length > 0) yield { body: payload.body, contentType: payload.contentType ?? null, dedupeKey: keyOf(payload.body), bytesRead: bytes() };
+      return;
+    }
     const body = decode ? decode(content) : content.toString('utf8');
     if (body.trim()) yield { body, dedupeKey: keyOf(body), bytesRead: bytes() };
     return;

@@ -13,6 +13,12 @@ export interface ImportSummary {
   rejected: number;
   /** Reasons of the first rejected payloads, to show the user what to fix. */
   rejections: { unit: number; reason: string }[];
+  /** Likes, reactions and other engagements stored (they are not posts). */
+  engagements: number;
+  /** Posts updated by an edit (the old text kept as a revision). */
+  edits: number;
+  /** What the parser understood but could not store, counted by reason (ParseResult.skipped). */
+  skipped: { reason: string; count: number }[];
 }
 
 export interface ImportProgress {
@@ -42,7 +48,16 @@ export async function importFile(
   const driver = driverFor(input.channel);
   if (!driver) throw new Error(`unknown channel "${input.channel}"`);
   const totalBytes = (await stat(input.path)).size;
-  const summary: ImportSummary = { imported: 0, duplicates: 0, rejected: 0, rejections: [] };
+  const summary: ImportSummary = { imported: 0, duplicates: 0, rejected: 0, rejections: [], engagements: 0, edits: 0, skipped: [] };
+  const skippedByReason = new Map<string, { reason: string; count: number }>();
+  const noteSkipped = (unit: ImportUnit | undefined) => {
+    for (const reason of skippedReasons(driver.parse, unit)) {
+      const entry = skippedByReason.get(reason) ?? { reason, count: 0 };
+      if (entry.count === 0) summary.skipped.push(entry);
+      entry.count++;
+      skippedByReason.set(reason, entry);
+    }
+  };
   let units = 0;
   const reject = (unit: number, reason: string) => {
     summary.rejected++;
@@ -73,8 +88,13 @@ export async function importFile(
       if (result && !counted.has(entry.id)) {
         counted.add(entry.id);
         if (result.status === 'processed') {
-          summary.imported += result.outcome.created;
-          summary.duplicates += result.outcome.duplicates + result.outcome.updated;
+          const { created, duplicates, updated, deleted, engagements } = result.outcome;
+          summary.imported += created;
+          summary.duplicates += duplicates + updated;
+          summary.edits += updated;
+          summary.engagements += engagements;
+          // Parsing again costs a payload's parse; only payloads that stored nothing (or whole documents) are asked why.
+          if (driver.importFraming === 'document' || created + duplicates + updated + deleted + engagements === 0) noteSkipped(batch[index]);
         } else if (result.status === 'dead' || result.status === 'retry') reject(unitNumber, result.reason);
         return;
       }
@@ -87,7 +107,7 @@ export async function importFile(
   let batch: ImportUnit[] = [];
   let batchStart = 1;
   let lastBytes = 0;
-  for await (const unit of readImportUnits(input.path, driver.importFraming, { decode: driver.decode?.bind(driver), units: driver.importUnits?.bind(driver) })) {
+  for await (const unit of readImportUnits(input.path, driver.importFraming, { decode: driver.decode?.bind(driver), store: driver.storeBytes?.bind(driver), units: driver.importUnits?.bind(driver) })) {
     units++;
     batch.push(unit);
     lastBytes = unit.bytesRead;
@@ -101,6 +121,16 @@ export async function importFile(
   if (batch.length > 0) await flush(batch, batchStart);
   onProgress?.({ units, bytesRead: totalBytes, totalBytes, summary });
   return summary;
+}
+
+/** Why parts of a payload were not stored, as the driver's parser says (empty when it cannot be parsed). */
+function skippedReasons(parse: NonNullable<ReturnType<typeof driverFor>>['parse'], unit: ImportUnit | undefined): string[] {
+  if (!unit) return [];
+  try {
+    return parse({ body: unit.body, contentType: unit.contentType ?? null }).skipped ?? [];
+  } catch {
+    return [];
+  }
 }
 
 /** Posts in a payload that was imported before: all of them are duplicates now. */

@@ -29,6 +29,31 @@ export interface GeoPoint {
   country?: string;
 }
 
+/** What kind of media a post carries; `file` is any document (PDF, archive), `location` a shared place. */
+export type AttachmentType = 'image' | 'video' | 'audio' | 'file' | 'sticker' | 'location';
+
+/**
+ * Metadata of one piece of media on a post, as the platform describes it. Townhall keeps the metadata
+ * only (never downloads the media): a post with only a photo still says what it holds.
+ */
+export interface Attachment {
+  type: AttachmentType;
+  /** Where the platform serves the media (or its preview); some platforms need a token to fetch it. */
+  url?: string | null;
+  mimeType?: string | null;
+  /** Alt text or caption. */
+  alt?: string | null;
+  /** File name, sticker name or place name. */
+  name?: string | null;
+  sizeBytes?: number | null;
+  width?: number | null;
+  height?: number | null;
+  durationSeconds?: number | null;
+  /** A location's coordinates. */
+  lat?: number | null;
+  lon?: number | null;
+}
+
 /** The canonical social post (PRODUCT.md): one row in `posts`, idempotent by (workspace, channel, externalId). */
 export interface CanonicalPost {
   channel: string;
@@ -53,6 +78,8 @@ export interface CanonicalPost {
   geo?: GeoPoint | null;
   /** Set when the payload is an edit of an existing post. */
   editedAt?: string | null;
+  /** Media the post carries (metadata only), in the platform's order. */
+  attachments?: Attachment[];
 }
 
 /** What one native payload turns into. */

@@ -341,6 +341,7 @@ export async function insertPostsIfNew(db: Kysely<Database>, inputs: NewPost[]):
         links: post.links ?? [],
         metrics: JSON.stringify(post.metrics ?? {}),
         geo: post.geo ? JSON.stringify(post.geo) : null,
+        attachments: JSON.stringify(post.attachments ?? []),
         analysis: input.analysis ? JSON.stringify(input.analysis) : null,
         raw_intake_id: input.rawIntakeId,
         edited_at: post.editedAt ? new Date(post.editedAt) : null,

@@ -16,6 +16,8 @@ import { openStore, type Store } from './db/store.ts';
 import { buildServer, type ServerOptions } from './http/server.ts';
 import { loadSecretBox } from './secrets.ts';
 import { createEnricher } from '../pipeline/enrich.ts';
+import { startBlueskyProfileRefresher } from '../channels/bluesky/profiles.service.ts';
+import { createDriverRuntime } from '../channels/runtime.ts';
 
 /** Opens the configured store and brings its schema up to date. */
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -59,6 +61,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     const connectors = startConnectors({ db: store.db, config, secrets: box, log: app.log, now: ctx.now, intake });
     const outbox = startOutboxWorker({ db: store.db, config, secrets: box, log: app.log, now: ctx.now });
     const webhooksOut = startOutboundWebhooks({ db: store.db, config, secrets: box, log: app.log, now: ctx.now }, ctx.events);
+    const profiles = startBlueskyProfileRefresher({ db: store.db, runtime: (signal) => createDriverRuntime(config, signal, app.log, ctx.now), now: ctx.now, log: app.log, intake });
     // The demo is a nicety: if it cannot start, the server still does.
     const demo: DemoRunner | null = await startDemo({ enabled: config.demo, seed: config.demoSeed }, { db: store.db, now: ctx.now, intake, log: app.log }).catch((error: unknown) => {
       app.log.error({ err: error }, 'the demo workspace could not start');
@@ -72,6 +75,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
         await app.close();
         await demo?.stop();
         await connectors.stop();
+        await profiles.stop();
         await outbox.stop();
         await webhooksOut.stop();
         await worker.stop();

@@ -1,6 +1,21 @@
 import type { Static } from 'typebox';
 import type { PostRevisionRow, PostView } from './posts.repository.ts';
-import type { Post, PostRevision } from './posts.schema.ts';
+import type { Post, PostAttachment, PostRevision } from './posts.schema.ts';
+
+const ATTACHMENT_TYPES = new Set(['image', 'video', 'audio', 'file', 'sticker', 'location']);
+type AttachmentType = Static<typeof PostAttachment>['type'];
+const isAttachmentType = (value: unknown): value is AttachmentType => typeof value === 'string' && ATTACHMENT_TYPES.has(value);
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** The stored attachment objects, field by field (the jsonb column is read as data, never passed through). */
+export function presentAttachments(stored: readonly Record<string, unknown>[]): Static<typeof PostAttachment>[] {
+  return stored.flatMap((a) => {
+    const type = a['type'];
+    if (!isAttachmentType(type)) return [];
+    return [{ type, url: text(a['url']), mimeType: text(a['mimeType']), alt: text(a['alt']), name: text(a['name']), sizeBytes: num(a['sizeBytes']), width: num(a['width']), height: num(a['height']), durationSeconds: num(a['durationSeconds']), lat: num(a['lat']), lon: num(a['lon']) }];
+  });
+}
 
 /** The fields of a post a client sees; createdAt is when it was posted on its channel. */
 export function presentPost(row: PostView): Static<typeof Post> {
@@ -26,6 +41,7 @@ export function presentPost(row: PostView): Static<typeof Post> {
     mentions: row.mentions,
     hashtags: row.hashtags,
     links: row.links,
+    attachments: presentAttachments(row.attachments),
     metrics: row.metrics,
     analysis: row.analysis,
     editedAt: row.edited_at?.toISOString() ?? null,

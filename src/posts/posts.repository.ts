@@ -35,6 +35,7 @@ const POST_COLUMNS = [
   'posts.links',
   'posts.metrics',
   'posts.geo',
+  'posts.attachments',
   'posts.analysis',
   'posts.raw_intake_id',
   'posts.edited_at',

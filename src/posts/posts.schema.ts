@@ -12,6 +12,23 @@ const Text = Type.String({ maxLength: 100_000 });
 
 export const PostAuthor = Type.Object({ id: Uuid, handle: Nullable(Type.String()), displayName: Nullable(Type.String()) });
 
+export const PostAttachment = Type.Object(
+  {
+    type: Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('audio'), Type.Literal('file'), Type.Literal('sticker'), Type.Literal('location')]),
+    url: Nullable(Type.String({ description: 'Where the platform serves the media; some need a token. Townhall never fetches it.' })),
+    mimeType: Nullable(Type.String()),
+    alt: Nullable(Type.String({ description: 'Alt text or caption' })),
+    name: Nullable(Type.String({ description: 'File, sticker or place name' })),
+    sizeBytes: Nullable(Type.Number()),
+    width: Nullable(Type.Number()),
+    height: Nullable(Type.Number()),
+    durationSeconds: Nullable(Type.Number()),
+    lat: Nullable(Type.Number()),
+    lon: Nullable(Type.Number()),
+  },
+  { description: 'Metadata of one piece of media on the post' },
+);
+
 export const Post = Type.Object({
   id: Uuid,
   channel: Type.String(),
@@ -34,6 +51,7 @@ export const Post = Type.Object({
   mentions: Type.Array(Type.String()),
   hashtags: Type.Array(Type.String()),
   links: Type.Array(Type.String()),
+  attachments: Type.Array(PostAttachment),
   metrics: Type.Record(Type.String(), Type.Number()),
   analysis: Nullable(Type.Record(Type.String(), Type.Unknown())),
   editedAt: Nullable(Timestamp),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { systemActor } from '../../src/auth/actor.ts';
+import { importFile } from '../../src/intake/import.service.ts';
 import type { Store } from '../../src/platform/db/store.ts';
 import { createUser } from '../../src/users/users.service.ts';
 import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../support/server.ts';
@@ -143,6 +144,24 @@ describe.skipIf(!HAS_CHROMIUM)('web app in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();
     await page.getByRole('cell', { name, exact: true }).waitFor();
     expect(await page.locator('main img').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows what a media message holds as a text chip with its caption, loading no remote media', async () => {
+    const path = new URL('../fixtures/meta/whatsapp-document-video-statuses.json', import.meta.url).pathname;
+    await importFile(store.db, { analyze: null, now: () => new Date() }, { workspaceId: ws.workspaceId, channel: 'meta', path });
+    const { page, problems } = await openPage();
+    const remote: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.url)) remote.push(request.url());
+    });
+    await signIn(page, admin.email, admin.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Posts' }).click();
+    await page.getByText('📄 File “rechnung-2025-113.pdf” (application/pdf)').waitFor();
+    await page.getByText('🎬 Video (video/mp4)').waitFor();
+    expect(await page.locator('main img, main video').count()).toBe(0);
+    expect(remote).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
   });

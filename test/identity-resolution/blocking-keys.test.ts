@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deletions } from '../../src/identity-resolution/blocking.ts';
-import { nameTokens } from '../../src/identity-resolution/text.ts';
+import { deletions, identityKeys } from '../../src/identity-resolution/blocking.ts';
+import { nameTokens, phoneKey } from '../../src/identity-resolution/text.ts';
 import type { Store } from '../../src/platform/db/store.ts';
 import { openTestStore, STORE_KINDS } from '../support/stores.ts';
 
@@ -42,5 +42,17 @@ describe.each(STORE_KINDS)('name blocking keys in SQL on %s', (kind) => {
       const variantsFromModel = [...new Set(nameTokens(name).filter((t) => t.length >= 3).flatMap(deletions))].map((t) => `d:${t}`).sort();
       expect(variantsFromSql, name).toEqual(variantsFromModel);
     }
+  });
+});
+
+describe('WhatsApp business-scoped user ids in blocking', () => {
+  const facts = (externalId: string, handle: string | null) => ({ id: 'i', channel: 'whatsapp', externalId, handle, displayName: null, profileUrl: null, bio: null, location: null, language: null });
+
+  it('never reads a BSUID as a phone number, and finds the contact by the phone number given as its handle', () => {
+    expect(phoneKey('US.13491208655302741918')).toBeNull();
+    expect(phoneKey('US.ENT.11815799212886844830')).toBeNull();
+    expect(identityKeys(facts('BR.13491208655302741918', 'ana.trilhas')).phones).toEqual([]);
+    expect(identityKeys(facts('DE.21833456019283746510', '+4915112345678')).phones).toEqual([phoneKey('+4915112345678')]);
+    expect(identityKeys(facts('4915112345678', '+4915112345678')).phones).toEqual([phoneKey('4915112345678')]);
   });
 });

@@ -1,4 +1,5 @@
 import { formatDate, isRecord, list, text, type Item } from './api.ts';
+import { Attachments } from './attachments.tsx';
 import type { Column, Filter } from './ListPage.tsx';
 
 /** One entry of the left navigation and the API list it shows. */
@@ -69,7 +70,16 @@ export const SECTIONS: Section[] = [
     empty: 'No posts yet. Connect a channel or import a file to start listening.',
     columns: [
       { label: 'Author', render: author },
-      { label: 'Post', wide: true, render: (item) => text(item, 'text') },
+      {
+        label: 'Post',
+        wide: true,
+        render: (item) => (
+          <>
+            {text(item, 'text')}
+            <Attachments post={item} />
+          </>
+        ),
+      },
       { label: 'Channel', render: (item) => text(item, 'channel') },
       { label: 'Sentiment', render: (item) => <Badge value={text(item, 'analysis.sentiment.label')} /> },
       { label: 'Intent', render: (item) => <Badge value={text(item, 'analysis.intent')} /> },

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError, type ParsedItem } from '../../listening/canonical.ts';
 import { eventTimeUs, parseAtUri, parseJetstreamEvent } from './bluesky.parse.ts';
 import { detectFacets, postRecord } from './bluesky.send.ts';
+import { profileBatches } from './profiles.ts';
 import { CURSOR_SAFETY_MARGIN_US, JetstreamFilter, subscribeUrl } from './jetstream.ts';
 import { isRecord, type JsonRecord } from '../json-read.ts';
 
@@ -169,3 +170,49 @@ describe('Bluesky helpers', () => {
     expect(postRecord('Hi', '2026-01-01T00:00:00.000Z', { root: ref, parent: ref })).toEqual({ $type: 'app.bsky.feed.post', text: 'Hi', createdAt: '2026-01-01T00:00:00.000Z', reply: { root: ref, parent: ref } });
   });
 });
+
+describe('Bluesky embeds as attachment metadata', () => {
+  it('keeps the image of a quote with media: CDN URL, MIME type, alt text and size', () => {
+    const quote = lines(`${OWN}thread.jsonl`).find((l) => l.includes('3lbquote0002'));
+    expect(post(parseJetstreamEvent(quote ?? '').items)?.attachments).toEqual([
+      { type: 'image', url: 'https://cdn.bsky.app/img/feed_fullsize/plain/did:plc:leameier0000000000000004/bafkreiimage@jpeg', mimeType: 'image/jpeg', alt: 'scratched screen', sizeBytes: 1000, width: null, height: null },
+    ]);
+  });
+
+  it('keeps a video embed with its aspect ratio (app.bsky.embed.video lexicon)', () => {
+    const event = {
+      did: 'did:plc:leameier0000000000000004',
+      time_us: 1732100009000000,
+      kind: 'commit',
+      commit: {
+        rev: '3lbrev0009', operation: 'create', collection: 'app.bsky.feed.post', rkey: '3lbvideo0009', cid: 'bafyreivideo',
+        record: { $type: 'app.bsky.feed.post', createdAt: '2024-11-20T09:09:00.000Z', text: '', embed: { $type: 'app.bsky.embed.video', alt: 'the tent collapsing', aspectRatio: { width: 1080, height: 1920 }, video: { $type: 'blob', ref: { $link: 'bafkreivideo' }, mimeType: 'video/mp4', size: 4200000 } } },
+      },
+    };
+    expect(post(parseJetstreamEvent(JSON.stringify(event)).items)?.attachments).toEqual([
+      { type: 'video', url: 'https://video.bsky.app/watch/did%3Aplc%3Aleameier0000000000000004/bafkreivideo/playlist.m3u8', mimeType: 'video/mp4', alt: 'the tent collapsing', sizeBytes: 4200000, width: 1080, height: 1920 },
+    ]);
+  });
+});
+
+describe('Bluesky getProfiles answers (stored by the profile lookups)', () => {
+  it('turns each profile view into an identity with handle, name, avatar, bio and counts; "handle.invalid" is no handle', () => {
+    const body = {
+      profiles: [
+        { did: 'did:plc:maxkrueger000000000000003', handle: 'maxkrueger.de', displayName: 'Max Krüger', avatar: 'https://cdn.bsky.app/img/avatar/plain/x@jpeg', description: 'Radfahrer.', followersCount: 12, followsCount: 3 },
+        { did: 'did:plc:leameier0000000000000004', handle: 'handle.invalid' },
+        { handle: 'no-did.bsky.social' },
+      ],
+    };
+    expect(parseJetstreamEvent(JSON.stringify(body)).items).toEqual([
+      { type: 'identity', identity: { channel: 'bluesky', externalId: 'did:plc:maxkrueger000000000000003', handle: 'maxkrueger.de', displayName: 'Max Krüger', profileUrl: 'https://bsky.app/profile/maxkrueger.de', avatarUrl: 'https://cdn.bsky.app/img/avatar/plain/x@jpeg', bio: 'Radfahrer.', followers: 12, following: 3 } },
+      { type: 'identity', identity: { channel: 'bluesky', externalId: 'did:plc:leameier0000000000000004', handle: null, displayName: null, profileUrl: 'https://bsky.app/profile/did:plc:leameier0000000000000004', avatarUrl: null, bio: null, followers: null, following: null } },
+    ]);
+  });
+
+  it('cuts DIDs into calls of at most 25', () => {
+    const dids = Array.from({ length: 51 }, (_, i) => `did:plc:${i}`);
+    expect(profileBatches(dids).map((b) => b.length)).toEqual([25, 25, 1]);
+  });
+});
+

@@ -1,4 +1,5 @@
-import { ParseError, type CanonicalIdentity, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
+import { ParseError, type Attachment, type CanonicalIdentity, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
+import { isProfilesAnswer, parseProfilesAnswer } from './profiles.ts';
 import { child, isRecord, nonEmpty, records, str, type JsonRecord } from '../json-read.ts';
 
 /**
@@ -93,6 +94,34 @@ function embedRefs(record: JsonRecord): { quoted?: string; external?: string } {
   return out;
 }
 
+/** An image or video blob of an embed (`{image|video: blob, alt, aspectRatio}`) as attachment metadata, served by the public CDN. */
+function blobAttachment(did: string, kind: 'image' | 'video', entry: JsonRecord): Attachment {
+  const blob = child(entry, kind);
+  const cid = nonEmpty(child(blob, 'ref')['$link']) ?? nonEmpty(blob['cid']);
+  const ratio = child(entry, 'aspectRatio');
+  const size = blob['size'];
+  const dimension = (value: unknown) => (typeof value === 'number' && value > 0 ? value : null);
+  return {
+    type: kind,
+    url: cid ? (kind === 'image' ? `https://cdn.bsky.app/img/feed_fullsize/plain/${did}/${cid}@jpeg` : `https://video.bsky.app/watch/${encodeURIComponent(did)}/${cid}/playlist.m3u8`) : null,
+    mimeType: nonEmpty(blob['mimeType']) ?? null,
+    alt: nonEmpty(entry['alt']) ?? null,
+    sizeBytes: typeof size === 'number' && size > 0 ? size : null,
+    width: dimension(ratio['width']),
+    height: dimension(ratio['height']),
+  };
+}
+
+/** Images and videos of a post's embed (app.bsky.embed.images, .video, or the media of recordWithMedia). */
+function embedAttachments(did: string, record: JsonRecord): Attachment[] {
+  let embed = child(record, 'embed');
+  if (str(embed['$type']) === 'app.bsky.embed.recordWithMedia') embed = child(embed, 'media');
+  const type = str(embed['$type']);
+  if (type === 'app.bsky.embed.images') return records(embed['images']).map((image) => blobAttachment(did, 'image', image));
+  if (type === 'app.bsky.embed.video') return [blobAttachment(did, 'video', embed)];
+  return [];
+}
+
 const author = (did: string): CanonicalIdentity => ({ channel: CHANNEL, externalId: did, profileUrl: `https://bsky.app/profile/${did}` });
 
 function commitItems(did: string, timeUs: number, commit: JsonRecord, ownDid?: string): ParseResult {
@@ -134,6 +163,7 @@ function commitItems(did: string, timeUs: number, commit: JsonRecord, ownDid?: s
   const found = facets(record, text);
   const embed = embedRefs(record);
   const links = embed.external && !found.links.includes(embed.external) ? [...found.links, embed.external] : found.links;
+  const attachments = embedAttachments(did, record);
   const item: ParsedItem = {
     type: 'post',
     post: {
@@ -153,6 +183,7 @@ function commitItems(did: string, timeUs: number, commit: JsonRecord, ownDid?: s
       hashtags: found.hashtags,
       links,
       url: postUrl(did, rkey),
+      ...(attachments.length > 0 ? { attachments } : {}),
       // Posts cannot be edited in the Bluesky app, but the protocol allows record updates.
       ...(operation === 'update' ? { editedAt: at } : {}),
     },
@@ -169,6 +200,8 @@ export function parseJetstreamEvent(text: string, options: { ownDid?: string } =
     throw new ParseError(`Jetstream event is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!isRecord(event)) throw new ParseError('Jetstream event is not a JSON object');
+  // Profiles looked up for authors known by DID only (profiles.service.ts) are stored as their own payload.
+  if (isProfilesAnswer(event)) return parseProfilesAnswer(event);
   const did = nonEmpty(event['did']);
   const timeUs = event['time_us'];
   const kind = str(event['kind']);

@@ -99,3 +99,10 @@ describe('email replies and quoting', () => {
     expect(trimQuoted('> only quoted')).toBe('> only quoted');
   });
 });
+
+describe('email attachments as metadata', () => {
+  it('keeps the name, MIME type and size of each attachment, never its content', () => {
+    const followUp = post(raw('thread-3-followup.eml').toString('utf8'));
+    expect(followUp.attachments).toEqual([{ type: 'image', mimeType: 'image/jpeg', name: 'Akkuanzeige 100%.jpg', sizeBytes: expect.any(Number) }]);
+  });
+});

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { NativePayload } from '../driver.ts';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
-import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParseResult } from '../../listening/canonical.ts';
+import { ParseError, type Attachment as PostAttachment, type CanonicalIdentity, type CanonicalPost, type ParseResult } from '../../listening/canonical.ts';
 import { htmlLinks, htmlToText, textLinks, tidy } from '../rss/html-text.ts';
 import { messageIds, parseMessage, type Attachment, type HeaderMap } from './mime.ts';
 
@@ -94,6 +94,17 @@ function describe(attachments: Attachment[]): string {
   return `\n\n[Attachments: ${names.join(', ')}]`;
 }
 
+/** A MIME attachment's metadata (never its content: mail attachments are not fetched or stored). */
+function attachmentOf(attachment: Attachment): PostAttachment {
+  const major = attachment.contentType.split('/')[0]?.toLowerCase();
+  return {
+    type: major === 'image' ? 'image' : major === 'video' ? 'video' : major === 'audio' ? 'audio' : 'file',
+    mimeType: attachment.contentType,
+    name: attachment.filename,
+    sizeBytes: attachment.size,
+  };
+}
+
 export interface EmailContext {
   /** The connection's own address: its mails are outbound. */
   ownAddress: string | null;
@@ -137,6 +148,7 @@ export function parseEmail(bytes: Buffer, ctx: EmailContext): ParseResult {
     links: message.text ? textLinks(body) : htmlLinks(message.html ?? ''),
     metrics: {},
     url: null,
+    ...(message.attachments.length > 0 ? { attachments: message.attachments.map(attachmentOf) } : {}),
   };
   return { items: [{ type: 'post', post }] };
 }

@@ -133,3 +133,24 @@ describe('Mastodon paging and limits', () => {
     ]);
   });
 });
+
+describe('Mastodon media as attachment metadata', () => {
+  it('keeps each media attachment with its description as alt text', () => {
+    const boosted = posts(parseMastodon(fixture('timeline-tag-x200.json')).items).find((p) => p.externalId === '113555000000000101');
+    expect(boosted?.attachments).toEqual([{ type: 'image', url: 'https://files.mastodon.social/media_attachments/files/113/555/000/original/zip.jpg', alt: 'Close-up of a torn zipper on a green backpack', width: null, height: null, durationSeconds: null }]);
+  });
+
+  it('reads gifv, audio and meta.original sizes (MediaAttachment entity)', () => {
+    const status = {
+      id: '113555000000000999', created_at: '2026-11-30T10:00:00.000Z', content: '', visibility: 'public', account: { id: '1', acct: 'ana', url: 'https://mastodon.social/@ana' },
+      media_attachments: [
+        { id: '1', type: 'gifv', url: 'https://files.example/a.mp4', description: null, meta: { original: { width: 640, height: 360, duration: 3.2 } } },
+        { id: '2', type: 'audio', url: 'https://files.example/b.mp3', description: 'voice note', meta: { original: { duration: 41 } } },
+      ],
+    };
+    expect(posts(parseMastodon(JSON.stringify([status])).items)[0]?.attachments).toEqual([
+      { type: 'video', url: 'https://files.example/a.mp4', alt: null, width: 640, height: 360, durationSeconds: 3.2 },
+      { type: 'audio', url: 'https://files.example/b.mp3', alt: 'voice note', width: null, height: null, durationSeconds: 41 },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
+import { ParseError, type Attachment, type CanonicalIdentity, type CanonicalPost, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
 import { externalLinks, htmlToPlainText } from './mastodon.html.ts';
 
 /**
@@ -68,6 +68,22 @@ export function accountIdentity(account: unknown): CanonicalIdentity | null {
   };
 }
 
+const MASTODON_MEDIA: Record<string, Attachment['type']> = { image: 'image', gifv: 'video', video: 'video', audio: 'audio' };
+
+/** A MediaAttachment (docs.joinmastodon.org/entities/MediaAttachment: type, url, description, meta.original) as attachment metadata. */
+function mediaAttachment(media: Json): Attachment {
+  const original = isRecord(media['meta']) && isRecord(media['meta']['original']) ? media['meta']['original'] : {};
+  const positive = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
+  return {
+    type: MASTODON_MEDIA[str(media['type']) ?? ''] ?? 'file',
+    url: str(media['url']) ?? str(media['remote_url']) ?? str(media['preview_url']),
+    alt: str(media['description']),
+    width: positive(original['width']),
+    height: positive(original['height']),
+    durationSeconds: positive(original['duration']),
+  };
+}
+
 function accountKey(account: unknown): string {
   if (!isRecord(account)) return 'unknown';
   return str(account['id']) ?? str(account['acct']) ?? 'unknown';
@@ -90,9 +106,11 @@ export function statusPost(status: Json, options: { edited?: boolean } = {}): Ca
   // A status from delete-and-redraft or the source endpoint may carry plain `text` instead of HTML.
   const body = content ? htmlToPlainText(content) : str(status['text']) ?? '';
   if (content) links.push(...externalLinks(content));
+  const attachments: Attachment[] = [];
   for (const media of Array.isArray(status['media_attachments']) ? status['media_attachments'].filter(isRecord) : []) {
     const description = str(media['description']);
     const type = str(media['type']) ?? 'media';
+    attachments.push(mediaAttachment(media));
     if (description) mediaLines.push(`[${type}: ${description}]`);
     const url = str(media['url']) ?? str(media['remote_url']);
     if (url && !links.includes(url)) links.push(url);
@@ -133,6 +151,7 @@ export function statusPost(status: Json, options: { edited?: boolean } = {}): Ca
     mentions,
     hashtags,
     links,
+    ...(attachments.length > 0 ? { attachments } : {}),
     metrics,
     url: str(status['url']) ?? str(status['uri']),
     // An edit event always carries edited_at; the fallback keeps the edit even when it does not.

@@ -38,6 +38,9 @@ export type MetaTarget =
   | { kind: 'whatsapp'; phoneNumberId: string; to: string; contextMessageId: string | null }
   | { kind: 'page-feed'; pageId: string };
 
+/** A WhatsApp business-scoped user id: country code, optional `ENT.` (parent id), then an alphanumeric id. */
+const BSUID = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]+$/;
+
 /** Pure: picks the Graph API endpoint for an outbound message. Throws when the target cannot be told. */
 export function metaTargetOf(message: OutboundMessage, settings: Record<string, unknown>): MetaTarget {
   const setting = (key: string) => (typeof settings[key] === 'string' && settings[key] !== '' ? String(settings[key]) : null);
@@ -124,7 +127,8 @@ export async function sendMeta(message: OutboundMessage, connection: ConnectionV
       const result = await graphPost(runtime, connection, `${encodeURIComponent(target.phoneNumberId)}/messages`, {
         messaging_product: 'whatsapp',
         recipient_type: 'individual',
-        to: target.to,
+        // A BSUID (`US.1349…`, the customer's only id when their number is hidden) goes in `recipient`.
+        ...(BSUID.test(target.to) ? { recipient: target.to } : { to: target.to }),
         type: 'text',
         text: { preview_url: false, body: message.text },
         ...(target.contextMessageId ? { context: { message_id: target.contextMessageId } } : {}),

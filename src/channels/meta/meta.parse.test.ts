@@ -186,7 +186,71 @@ describe('Meta webhook parsing of our own cases', () => {
     expect(items.filter((i) => i.type === 'engagement')).toEqual([
       expect.objectContaining({ kind: 'view', externalId: 'read:wamid.HBgNNDkxNTExMjM0NTY3OBUCABEYEjQ5QkE3RjA4QjQyQTk1NkQxAA==', at: '2025-11-25T12:59:10.000Z' }),
     ]);
-    expect(skipped).toEqual(['whatsapp status delivered of wamid.HBgNNDkxNTExMjM0NTY3OBUCABEYEjQ5QkE3RjA4QjQyQTk1NkQxAA==']);
+    expect(skipped).toEqual(['whatsapp delivered status']);
+    expect(doc?.attachments).toEqual([{ type: 'file', url: 'https://graph.facebook.com/v21.0/1003383421387256#type=application%2Fpdf', mimeType: 'application/pdf', alt: 'Rechnung für die Reklamation', name: 'rechnung-2025-113.pdf' }]);
+    expect(video?.attachments).toMatchObject([{ type: 'video', mimeType: 'video/mp4', alt: null }]);
+  });
+
+  it('accepts a WhatsApp message from a business-scoped user id without a phone number, the BSUID being the identity', () => {
+    const { items, skipped } = parseMetaWebhook(own('whatsapp-bsuid-text.json'));
+    expect(skipped).toEqual([]);
+    expect(items).toEqual([
+      {
+        type: 'post',
+        post: expect.objectContaining({
+          externalId: 'wamid.HBgLQlIuMTM0OTEyMDg2NTUzMDI3NDE5MTgVAgASGBQzQUI3RjA0QjQ2QTk1NkQxMkE5OAA=',
+          text: 'Oi! A barraca chegou com a vareta quebrada, podem trocar?',
+          author: { channel: 'whatsapp', externalId: 'BR.13491208655302741918', handle: 'ana.trilhas', displayName: 'Ana Souza' },
+          threadExternalId: 'whatsapp:106540352242922:BR.13491208655302741918',
+          postedAt: '2026-06-01T11:20:00.000Z',
+        }),
+      },
+    ]);
+  });
+
+  it('keeps the phone number as the author when both ids come, and stores the BSUID as an identity with that number', () => {
+    const { items } = parseMetaWebhook(own('whatsapp-bsuid-and-phone-contacts-card.json'));
+    expect(posts(items)[0]?.author).toEqual({ channel: 'whatsapp', externalId: '4915112345678', handle: '+4915112345678', displayName: 'Jürgen Müller' });
+    expect(items.filter((i) => i.type === 'identity')).toEqual([
+      { type: 'identity', identity: { channel: 'whatsapp', externalId: 'DE.21833456019283746510', handle: '+4915112345678', displayName: 'Jürgen Müller' } },
+    ]);
+  });
+
+  it('summarises a shared contact card, keeps sticker and location metadata, and reports the unsupported message', () => {
+    const { items, skipped } = parseMetaWebhook(own('whatsapp-bsuid-and-phone-contacts-card.json'));
+    const [card, sticker, location] = posts(items);
+    expect(card?.text).toBe('Shared contact: Petra Schmidt (Alpenverein Sektion Nord, +49 30 1234567, +49 170 7654321, petra.schmidt@example.org)');
+    expect(sticker).toMatchObject({ text: '[sticker image/webp]', attachments: [{ type: 'sticker', mimeType: 'image/webp', url: 'https://graph.facebook.com/v21.0/1276395830157243#type=image%2Fwebp' }] });
+    expect(location).toMatchObject({ text: 'Zugspitze, 82475 Grainau', geo: { lat: 47.421, lon: 10.9849 }, attachments: [{ type: 'location', name: 'Zugspitze, 82475 Grainau', lat: 47.421, lon: 10.9849 }] });
+    expect(skipped).toEqual(['whatsapp unsupported message (Message type unknown)']);
+  });
+
+  it('turns a WhatsApp reaction into an engagement on the target message and an empty emoji into its removal', () => {
+    const added = parseMetaWebhook(own('whatsapp-reaction-added.json')).items;
+    const removed = parseMetaWebhook(own('whatsapp-reaction-removed.json')).items;
+    const target = 'wamid.HBgLQlIuMTM0OTEyMDg2NTUzMDI3NDE5MTgVAgASGBQzQUI3RjA0QjQ2QTk1NkQxMkE5OAA=';
+    expect(added).toEqual([expect.objectContaining({ type: 'engagement', kind: 'reaction', targetExternalId: target, externalId: `reaction:BR.13491208655302741918:${target}`, removed: false })]);
+    expect(removed).toEqual([expect.objectContaining({ type: 'engagement', externalId: `reaction:BR.13491208655302741918:${target}`, removed: true, at: '2026-06-01T11:22:00.000Z' })]);
+  });
+
+  it('turns a Messenger message edit into an edit of the message, in the same thread', () => {
+    const { items, skipped } = parseMetaWebhook(own('messenger-message-edit.json'));
+    expect(skipped).toEqual([]);
+    expect(posts(items)).toEqual([
+      expect.objectContaining({
+        channel: 'messenger',
+        externalId: 'm_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P',
+        text: 'Order #48213 arrived without the tent poles, not the stakes. Sorry!',
+        direction: 'in',
+        threadExternalId: 'messenger:12345654332:987654321432',
+        editedAt: '2026-06-01T13:20:00.000Z',
+      }),
+    ]);
+  });
+
+  it('keeps Messenger attachments as media metadata', () => {
+    const [inbound] = posts(parseMetaWebhook(own('messenger-echo-attachment-delivery.json')).items);
+    expect(inbound?.attachments).toEqual([{ type: 'image', url: 'https://scontent.xx.fbcdn.net/v/t1.15752-9/zip.jpg', name: null }]);
   });
 
   it('rejects bodies that are not Meta webhooks with a ParseError', () => {

@@ -1,4 +1,4 @@
-import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
+import { ParseError, type Attachment, type AttachmentType, type CanonicalIdentity, type CanonicalPost, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
 
 /**
  * Meta webhook bodies → canonical items (pure). One body is `{object, entry: [...]}` where `object`
@@ -81,10 +81,10 @@ export function parseMetaWebhook(body: string, options: { graphBaseUrl?: string 
     const entryTime = timeOf(entry['time']);
     if (object === 'page') {
       for (const change of records(entry['changes'])) pageChange(ctx, entryId, entryTime, change);
-      for (const event of records(entry['messaging'])) messagingEvent(ctx, 'messenger', event);
+      for (const event of records(entry['messaging'])) messagingEvent(ctx, 'messenger', entryId, event);
     } else if (object === 'instagram') {
       for (const change of records(entry['changes'])) instagramChange(ctx, entryId, entryTime, change);
-      for (const event of records(entry['messaging'])) messagingEvent(ctx, 'instagram', event);
+      for (const event of records(entry['messaging'])) messagingEvent(ctx, 'instagram', entryId, event);
     } else if (object === 'whatsapp_business_account') {
       for (const change of records(entry['changes'])) whatsappChange(ctx, change);
     } else {
@@ -249,8 +249,35 @@ function instagramMention(ctx: Ctx, entryTime: string | null, value: Json): void
   });
 }
 
+const MESSENGER_ATTACHMENT_TYPES: Record<string, AttachmentType> = { image: 'image', video: 'video', audio: 'audio', file: 'file', location: 'location' };
+
+/** Messenger attachments (`{type, payload: {url, sticker_id, coordinates, title}}`) as canonical media metadata. */
+function messengerAttachments(message: Json): Attachment[] {
+  const attachments: Attachment[] = [];
+  for (const attachment of records(message['attachments'])) {
+    const payload = isRecord(attachment['payload']) ? attachment['payload'] : {};
+    const stickerId = idOf(payload['sticker_id']);
+    const type = stickerId ? 'sticker' : MESSENGER_ATTACHMENT_TYPES[str(attachment['type']) ?? ''];
+    // Templates and fallbacks (shared links) are not media: their URL stays in links.
+    if (!type) continue;
+    const coordinates = isRecord(payload['coordinates']) ? payload['coordinates'] : null;
+    const lat = coordinates ? Number(coordinates['lat']) : NaN;
+    const lon = coordinates ? Number(coordinates['long']) : NaN;
+    attachments.push({
+      type,
+      url: str(payload['url']),
+      name: str(payload['title']) ?? str(attachment['title']),
+      ...(Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : {}),
+    });
+  }
+  return attachments;
+}
+
+const dmThread = (channel: 'messenger' | 'instagram', pageId: string | null, personId: string | null) =>
+  `${channel === 'messenger' ? 'messenger' : 'instagram-dm'}:${pageId ?? 'page'}:${personId ?? 'person'}`;
+
 /** Messenger (and Instagram messaging) events: messages become private direct posts threaded per person. */
-function messagingEvent(ctx: Ctx, channel: 'messenger' | 'instagram', event: Json): void {
+function messagingEvent(ctx: Ctx, channel: 'messenger' | 'instagram', entryId: string | null, event: Json): void {
   const sender = isRecord(event['sender']) ? idOf(event['sender']['id']) : null;
   const recipient = isRecord(event['recipient']) ? idOf(event['recipient']['id']) : null;
   const at = timeOf(event['timestamp']);
@@ -271,6 +298,7 @@ function messagingEvent(ctx: Ctx, channel: 'messenger' | 'instagram', event: Jso
     }
     const text = str(message['text']) ?? labels.join(' ');
     const replyTo = isRecord(message['reply_to']) ? str(message['reply_to']['mid']) : null;
+    const attachments = messengerAttachments(message);
     ctx.items.push({
       type: 'post',
       post: {
@@ -283,8 +311,33 @@ function messagingEvent(ctx: Ctx, channel: 'messenger' | 'instagram', event: Jso
         text,
         postedAt: at,
         parentExternalId: replyTo,
-        threadExternalId: `${channel === 'messenger' ? 'messenger' : 'instagram-dm'}:${pageId ?? 'page'}:${personId ?? 'person'}`,
+        threadExternalId: dmThread(channel, pageId, personId),
         links,
+        ...(attachments.length > 0 ? { attachments } : {}),
+      },
+    });
+    return;
+  }
+  const edit = event['message_edit'];
+  if (isRecord(edit)) {
+    // Webhook field `message_edits`: the new text of an earlier message. It updates the stored message
+    // (the old text kept as a revision); arriving first, it stores the message with its edited text.
+    const mid = str(edit['mid']);
+    if (!mid || !sender || !at) throw new ParseError(`${channel} message edit without mid, sender or timestamp`);
+    const fromPage = entryId !== null && sender === entryId;
+    ctx.items.push({
+      type: 'post',
+      post: {
+        channel,
+        externalId: mid,
+        author: { channel, externalId: sender },
+        kind: 'direct',
+        direction: fromPage ? 'out' : 'in',
+        visibility: 'private',
+        text: typeof edit['text'] === 'string' ? edit['text'] : '',
+        postedAt: at,
+        threadExternalId: dmThread(channel, fromPage ? sender : recipient, fromPage ? recipient : sender),
+        editedAt: at,
       },
     });
     return;
@@ -309,45 +362,96 @@ function messagingEvent(ctx: Ctx, channel: 'messenger' | 'instagram', event: Jso
   ctx.skipped.push(`${channel} ${known ?? 'unknown'} event`);
 }
 
-const WHATSAPP_MEDIA = ['image', 'video', 'document', 'audio', 'sticker'] as const;
+const WHATSAPP_MEDIA: Record<string, AttachmentType> = { image: 'image', video: 'video', document: 'file', audio: 'audio', sticker: 'sticker' };
+
+/**
+ * A WhatsApp user as a webhook names them. Since Meta's 2026 username rollout every user has a
+ * business-scoped user id (BSUID, `contacts[].user_id` / `messages[].from_user_id`, like
+ * `US.13491208655302741918`), and the phone number (`wa_id` / `from`) may be absent.
+ */
+interface WhatsAppUser {
+  waId: string | null;
+  bsuid: string | null;
+  name: string | null;
+  username: string | null;
+}
+
+/**
+ * The identity of a WhatsApp user: the phone number when known (continuity with every message stored
+ * before BSUIDs existed), else the BSUID, with the username as handle.
+ */
+function whatsappIdentity(user: WhatsAppUser): CanonicalIdentity | null {
+  if (user.waId) return { channel: 'whatsapp', externalId: user.waId, handle: `+${user.waId}`, displayName: user.name ?? user.username };
+  if (user.bsuid) return { channel: 'whatsapp', externalId: user.bsuid, handle: user.username, displayName: user.name ?? user.username };
+  return null;
+}
+
+/**
+ * When a webhook gives both the phone number and the BSUID, the BSUID identity is stored too, with the
+ * phone number as its handle: identity resolution links both to the contact holding that number, so
+ * a later message that carries only the BSUID reaches the same person.
+ */
+function bsuidAlias(user: WhatsAppUser): CanonicalIdentity | null {
+  if (!user.waId || !user.bsuid) return null;
+  return { channel: 'whatsapp', externalId: user.bsuid, handle: `+${user.waId}`, displayName: user.name ?? user.username };
+}
+
+/** A shared contact card (`contacts` message) in one line per contact: name, organisation, phones, emails. */
+function contactCardText(cards: Json[]): string {
+  const lines = cards.map((card) => {
+    const name = isRecord(card['name']) ? str(card['name']['formatted_name']) ?? [str(card['name']['first_name']), str(card['name']['last_name'])].filter(Boolean).join(' ') : '';
+    const org = isRecord(card['org']) ? str(card['org']['company']) : null;
+    const phones = records(card['phones']).map((p) => str(p['phone']) ?? (idOf(p['wa_id']) ? `+${idOf(p['wa_id'])}` : null)).filter((p): p is string => p !== null);
+    const emails = records(card['emails']).map((e) => str(e['email'])).filter((e): e is string => e !== null);
+    const details = [org, ...phones, ...emails].filter(Boolean).join(', ');
+    return `${name || 'unnamed contact'}${details ? ` (${details})` : ''}`;
+  });
+  return `Shared contact${cards.length > 1 ? 's' : ''}: ${lines.join('; ')}`;
+}
 
 /** WhatsApp Cloud API `messages` changes: inbound messages, contacts and statuses of our outbound messages. */
 function whatsappChange(ctx: Ctx, change: Json): void {
   const value = change['value'];
   if (change['field'] !== 'messages' || !isRecord(value)) return void ctx.skipped.push(`whatsapp field "${String(change['field'])}" is not a listening source`);
   const phoneNumberId = isRecord(value['metadata']) ? idOf(value['metadata']['phone_number_id']) : null;
-  const names = new Map<string, string | null>();
+  // Senders of this body, found by phone number or by BSUID.
+  const users = new Map<string, WhatsAppUser>();
   for (const contact of records(value['contacts'])) {
-    const waId = idOf(contact['wa_id']);
-    if (waId) names.set(waId, isRecord(contact['profile']) ? str(contact['profile']['name']) : null);
+    const profile = isRecord(contact['profile']) ? contact['profile'] : {};
+    const user: WhatsAppUser = { waId: idOf(contact['wa_id']), bsuid: str(contact['user_id']), name: str(profile['name']), username: str(profile['username']) };
+    if (user.waId) users.set(user.waId, user);
+    if (user.bsuid) users.set(user.bsuid, user);
   }
-  const identity = (waId: string): CanonicalIdentity => ({
-    channel: 'whatsapp',
-    externalId: waId,
-    handle: `+${waId}`,
-    displayName: names.get(waId) ?? null,
-  });
+  const userOf = (waId: string | null, bsuid: string | null): WhatsAppUser => {
+    const known = (waId ? users.get(waId) : undefined) ?? (bsuid ? users.get(bsuid) : undefined);
+    return { waId: waId ?? known?.waId ?? null, bsuid: bsuid ?? known?.bsuid ?? null, name: known?.name ?? null, username: known?.username ?? null };
+  };
+  const aliases = new Map<string, CanonicalIdentity>();
   for (const message of records(value['messages'])) {
     const id = str(message['id']);
-    const from = idOf(message['from']);
+    const user = userOf(idOf(message['from']), str(message['from_user_id']));
+    const author = whatsappIdentity(user);
     const at = timeOf(message['timestamp']);
     const type = str(message['type']) ?? 'unknown';
-    if (!id || !from || !at) throw new ParseError('whatsapp message without id, from or timestamp');
+    if (!id || !author || !at) throw new ParseError('whatsapp message without id, sender (from or from_user_id) or timestamp');
+    const alias = bsuidAlias(user);
+    if (alias) aliases.set(alias.externalId, alias);
     const base = {
       channel: 'whatsapp',
       externalId: id,
-      author: identity(from),
+      author,
       kind: 'direct' as const,
       direction: 'in' as const,
       visibility: 'private' as const,
       postedAt: at,
       parentExternalId: isRecord(message['context']) ? str(message['context']['id']) : null,
-      threadExternalId: `whatsapp:${phoneNumberId ?? 'number'}:${from}`,
+      threadExternalId: `whatsapp:${phoneNumberId ?? 'number'}:${author.externalId}`,
     };
+    const mediaType = WHATSAPP_MEDIA[type];
     if (type === 'text') {
       const body = isRecord(message['text']) ? str(message['text']['body']) : null;
       ctx.items.push({ type: 'post', post: { ...base, text: body ?? '' } });
-    } else if ((WHATSAPP_MEDIA as readonly string[]).includes(type)) {
+    } else if (mediaType) {
       const rawMedia = message[type];
       const media = isRecord(rawMedia) ? rawMedia : {};
       const mediaId = idOf(media['id']);
@@ -356,17 +460,32 @@ function whatsappChange(ctx: Ctx, change: Json): void {
       const caption = str(media['caption']);
       const filename = str(media['filename']);
       const text = [caption, filename && filename !== caption ? filename : null].filter(Boolean).join('\n') || `[${type}${mime ? ` ${mime}` : ''}]`;
-      const links = mediaId ? [`${ctx.graphBaseUrl}/${mediaId}${mime ? `#type=${encodeURIComponent(mime)}` : ''}`] : [];
-      ctx.items.push({ type: 'post', post: { ...base, text, links } });
+      // The media URL needs the business's token (GET /{media-id} gives a short-lived download link).
+      const url = mediaId ? `${ctx.graphBaseUrl}/${mediaId}${mime ? `#type=${encodeURIComponent(mime)}` : ''}` : null;
+      const attachment: Attachment = { type: mediaType, url, mimeType: mime, alt: caption, name: filename };
+      ctx.items.push({ type: 'post', post: { ...base, text, links: url ? [url] : [], attachments: [attachment] } });
     } else if (type === 'location') {
       const location = isRecord(message['location']) ? message['location'] : {};
       const lat = Number(location['latitude']);
       const lon = Number(location['longitude']);
       const place = [str(location['name']), str(location['address'])].filter(Boolean).join(', ');
+      const hasPoint = Number.isFinite(lat) && Number.isFinite(lon);
       ctx.items.push({
         type: 'post',
-        post: { ...base, text: place || '[location]', geo: Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon, ...(place ? { place } : {}) } : null },
+        post: {
+          ...base,
+          text: place || '[location]',
+          geo: hasPoint ? { lat, lon, ...(place ? { place } : {}) } : null,
+          attachments: [{ type: 'location', name: place || null, url: str(location['url']), ...(hasPoint ? { lat, lon } : {}) }],
+        },
       });
+    } else if (type === 'contacts') {
+      const cards = records(message['contacts']);
+      if (cards.length === 0) {
+        ctx.skipped.push('whatsapp contacts message without a contact card');
+        continue;
+      }
+      ctx.items.push({ type: 'post', post: { ...base, text: contactCardText(cards) } });
     } else if (type === 'button' || type === 'interactive') {
       const button = isRecord(message['button']) ? str(message['button']['text']) : null;
       const interactive = isRecord(message['interactive']) ? message['interactive'] : {};
@@ -375,31 +494,39 @@ function whatsappChange(ctx: Ctx, change: Json): void {
     } else if (type === 'reaction') {
       const reaction = isRecord(message['reaction']) ? message['reaction'] : {};
       const target = str(reaction['message_id']);
-      if (!target) continue;
+      if (!target) {
+        ctx.skipped.push('whatsapp reaction without the message it reacts to');
+        continue;
+      }
+      // One reaction per person and message: a new emoji replaces it, an empty emoji removes it.
       ctx.items.push({
         type: 'engagement',
         channel: 'whatsapp',
-        externalId: `reaction:${from}:${target}`,
+        externalId: `reaction:${author.externalId}:${target}`,
         targetExternalId: target,
         kind: 'reaction',
-        actor: identity(from),
+        actor: author,
         at,
         removed: !str(reaction['emoji']),
       });
+    } else if (type === 'unsupported') {
+      const errors = records(message['errors']).map((e) => str(e['title']) ?? str(e['message'])).filter(Boolean);
+      ctx.skipped.push(`whatsapp unsupported message${errors.length > 0 ? ` (${errors.join('; ')})` : ''}`);
     } else {
-      ctx.skipped.push(`whatsapp ${type} message ${id}`);
+      ctx.skipped.push(`whatsapp ${type} message`);
     }
   }
+  for (const alias of aliases.values()) ctx.items.push({ type: 'identity', identity: alias });
+  const recipientIdentity = (status: Json): CanonicalIdentity | null => whatsappIdentity(userOf(idOf(status['recipient_id']), str(status['recipient_user_id'])));
   for (const status of records(value['statuses'])) {
     const id = str(status['id']);
     const state = str(status['status']);
     const at = timeOf(status['timestamp']);
-    const recipient = idOf(status['recipient_id']);
     // A read receipt of our outbound message counts as a view of it; other states are delivery bookkeeping.
     if (state === 'read' && id && at) {
-      ctx.items.push({ type: 'engagement', channel: 'whatsapp', externalId: `read:${id}`, targetExternalId: id, kind: 'view', actor: recipient ? identity(recipient) : null, at });
+      ctx.items.push({ type: 'engagement', channel: 'whatsapp', externalId: `read:${id}`, targetExternalId: id, kind: 'view', actor: recipientIdentity(status), at });
     } else {
-      ctx.skipped.push(`whatsapp status ${state ?? 'unknown'} of ${id ?? 'unknown message'}`);
+      ctx.skipped.push(`whatsapp ${state ?? 'unknown'} status`);
     }
   }
   for (const error of records(value['errors'])) ctx.skipped.push(`whatsapp error ${String(error['code'] ?? '')}: ${str(error['title']) ?? ''}`);

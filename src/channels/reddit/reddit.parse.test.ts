@@ -119,3 +119,33 @@ describe('Reddit more stubs', () => {
     expect(watchedThreads({ threads: ['1h2abc1', 't3_1H2ABC2', '1h2abc1'] })).toEqual(['t3_1h2abc1', 't3_1h2abc2']);
   });
 });
+
+describe('Reddit media as attachment metadata', () => {
+  // Listing fields as www.reddit.com/r/<sub>/new.json returns them (post_hint, preview, is_gallery, media_metadata, secure_media).
+  const listing = (data: Record<string, unknown>) => JSON.stringify({ kind: 'Listing', data: { children: [{ kind: 't3', data: { id: 'abc1', name: 't3_abc1', title: 'Look', selftext: '', author: 'hiker', created_utc: 1780000000, permalink: '/r/campinggear/comments/abc1/look/', ...data } }] } });
+  const attachmentsOf = (data: Record<string, unknown>) => posts(parseReddit(listing(data)).items)[0]?.attachments;
+
+  it('keeps an image link with its preview size', () => {
+    expect(attachmentsOf({ post_hint: 'image', url: 'https://i.redd.it/x1.jpeg', preview: { images: [{ source: { url: 'https://preview.redd.it/x1.jpeg?auto=webp&amp;s=1', width: 3024, height: 4032 } }] } })).toEqual([{ type: 'image', url: 'https://i.redd.it/x1.jpeg', width: 3024, height: 4032 }]);
+  });
+
+  it('keeps a gallery in its order with captions and MIME types', () => {
+    expect(
+      attachmentsOf({
+        is_gallery: true,
+        url: 'https://www.reddit.com/gallery/abc1',
+        gallery_data: { items: [{ media_id: 'm2', id: 2, caption: 'the seam' }, { media_id: 'm1', id: 1 }] },
+        media_metadata: { m1: { status: 'valid', e: 'Image', m: 'image/jpg', s: { u: 'https://preview.redd.it/m1.jpg?width=1&amp;s=a', x: 1200, y: 900 } }, m2: { status: 'valid', e: 'Image', m: 'image/png', s: { u: 'https://preview.redd.it/m2.png?s=b', x: 800, y: 600 } } },
+      }),
+    ).toEqual([
+      { type: 'image', url: 'https://preview.redd.it/m2.png?s=b', mimeType: 'image/png', alt: 'the seam', width: 800, height: 600 },
+      { type: 'image', url: 'https://preview.redd.it/m1.jpg?width=1&s=a', mimeType: 'image/jpg', alt: null, width: 1200, height: 900 },
+    ]);
+  });
+
+  it('keeps a Reddit-hosted video', () => {
+    expect(attachmentsOf({ is_video: true, url: 'https://v.redd.it/v1', secure_media: { reddit_video: { fallback_url: 'https://v.redd.it/v1/DASH_720.mp4?source=fallback', width: 1280, height: 720, duration: 14 } } })).toEqual([
+      { type: 'video', url: 'https://v.redd.it/v1/DASH_720.mp4?source=fallback', width: 1280, height: 720, durationSeconds: 14 },
+    ]);
+  });
+});

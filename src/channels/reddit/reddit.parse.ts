@@ -1,4 +1,4 @@
-import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
+import { ParseError, type Attachment, type CanonicalIdentity, type CanonicalPost, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
 
 /**
  * Reddit JSON listings → canonical items (pure). Accepted bodies: one Listing
@@ -69,6 +69,40 @@ function isGone(data: Json, textKey: 'selftext' | 'body'): boolean {
   return GONE.has(str(data['author']) ?? '') && GONE.has(str(data[textKey]) ?? '');
 }
 
+/**
+ * Media of a link post (www.reddit.com/dev/api listing fields): a gallery (`gallery_data` order,
+ * `media_metadata` with MIME type and source size), a Reddit-hosted video (`secure_media.reddit_video`),
+ * or an image link (`post_hint: image`, size from `preview`).
+ */
+function redditAttachments(data: Json): Attachment[] {
+  const positive = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
+  const metadata = isRecord(data['media_metadata']) ? data['media_metadata'] : null;
+  const gallery = isRecord(data['gallery_data']) && Array.isArray(data['gallery_data']['items']) ? data['gallery_data']['items'].filter(isRecord) : [];
+  if (data['is_gallery'] === true && metadata && gallery.length > 0) {
+    return gallery.flatMap((item) => {
+      const id = str(item['media_id']);
+      const media = id && isRecord(metadata[id]) ? metadata[id] : null;
+      if (!media) return [];
+      const source = isRecord(media['s']) ? media['s'] : {};
+      const animated = str(media['e']) === 'AnimatedImage';
+      const url = str(source['u']) ?? str(source['gif']) ?? str(source['mp4']);
+      return [{ type: animated ? 'video' : 'image', url: url ? unescapeLegacy(url) : null, mimeType: str(media['m']), alt: str(item['caption']), width: positive(source['x']), height: positive(source['y']) } satisfies Attachment];
+    });
+  }
+  const video = isRecord(data['secure_media']) && isRecord(data['secure_media']['reddit_video']) ? data['secure_media']['reddit_video'] : null;
+  if (data['is_video'] === true && video) {
+    const url = str(video['fallback_url']);
+    return [{ type: 'video', url: url ? unescapeLegacy(url) : null, width: positive(video['width']), height: positive(video['height']), durationSeconds: positive(video['duration']) }];
+  }
+  if (str(data['post_hint']) === 'image') {
+    const url = str(data['url_overridden_by_dest']) ?? str(data['url']);
+    const images = isRecord(data['preview']) && Array.isArray(data['preview']['images']) ? data['preview']['images'].filter(isRecord) : [];
+    const source = images[0] && isRecord(images[0]['source']) ? images[0]['source'] : {};
+    return [{ type: 'image', url: url ? unescapeLegacy(url) : null, width: positive(source['width']), height: positive(source['height']) }];
+  }
+  return [];
+}
+
 function linkPost(ctx: Ctx, data: Json): void {
   const { fullname, postedAt, editedAt, permalink } = common(data, 't3');
   if (isGone(data, 'selftext') || data['removed_by_category'] === 'deleted') {
@@ -84,6 +118,7 @@ function linkPost(ctx: Ctx, data: Json): void {
   const comments = count(data['num_comments']);
   if (score !== null) metrics['score'] = score;
   if (comments !== null) metrics['replies'] = comments;
+  const attachments = redditAttachments(data);
   ctx.items.push({
     type: 'post',
     post: {
@@ -100,6 +135,7 @@ function linkPost(ctx: Ctx, data: Json): void {
       metrics,
       url: permalink,
       editedAt,
+      ...(attachments.length > 0 ? { attachments } : {}),
     },
   });
 }

@@ -4,6 +4,7 @@ import type { PostKind } from '../../platform/db/schema.ts';
 import { retryAfterSeconds } from '../backoff.ts';
 import type { ChannelDriver, ConnectionView, DriverRuntime, PollResult } from '../driver.ts';
 import { fetchFollowing, HttpStatusError, readLimited, redact } from './http.ts';
+import { bytesPayload, originalContentType, storedBytes } from '../payload-bytes.ts';
 import { decodeFeed, parseFeed } from './rss.parse.ts';
 
 /** Default largest feed document accepted (bytes). */
@@ -61,7 +62,8 @@ async function pollFeed(connection: ConnectionView, runtime: DriverRuntime): Pro
   if (sha256 === stateString(state, 'sha256')) return { payloads: [], state: nextState };
   const date = response.headers.get('date');
   return {
-    payloads: [{ body: decodeFeed(bytes, contentType), contentType, headers: date ? { date } : {} }],
+    // The bytes as served: the charset is found when parsing (a re-parse after a fix sees the same bytes).
+    payloads: [bytesPayload(bytes, contentType, date ? { date } : {})],
     state: nextState,
   };
 }
@@ -83,8 +85,12 @@ export const rssDriver: ChannelDriver = {
   receivesWebhooks: false,
   importFraming: 'document',
   decode: decodeFeed,
+  storeBytes: (bytes, contentType) => bytesPayload(bytes, contentType ?? 'application/xml'),
   parse(payload, connection) {
-    return parseFeed(payload.body, { kind: kindOf(connection?.settings), fetchedAt: payload.headers?.['date'] ?? null });
+    // Bodies stored before the bytes were kept are already decoded text.
+    const bytes = storedBytes(payload);
+    const text = bytes ? decodeFeed(bytes, originalContentType(payload.contentType)) : payload.body;
+    return parseFeed(text, { kind: kindOf(connection?.settings), fetchedAt: payload.headers?.['date'] ?? null });
   },
   poll: pollFeed,
 };

@@ -3,6 +3,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { ParseError, type CanonicalPost } from '../../listening/canonical.ts';
 import { rssDriver } from './rss.driver.ts';
+import { storedBytes } from '../payload-bytes.ts';
+import { detectFeedCharset } from './charset.ts';
 import { charsetFromProlog, decodeFeed, parseFeed } from './rss.parse.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/recorded/rss/${name}`, import.meta.url));
@@ -107,5 +109,58 @@ describe('RSS parsing rules', () => {
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><x>ü</x>')]);
     expect(decodeFeed(bom)).toContain('ü');
     expect(rssDriver.decode?.(latin, 'text/xml; charset=windows-1252')).toContain('Grüße');
+  });
+});
+
+describe('feed charset detection and faithful storage', () => {
+  const own = (name: string) => readFileSync(new URL(`../../../test/fixtures/rss/${name}`, import.meta.url));
+  const titles = (bytes: Buffer, contentType: string | null = null) => {
+    const payload = rssDriver.storeBytes!(bytes, contentType);
+    return rssDriver.parse(payload).items.flatMap((i) => (i.type === 'post' ? [i.post.text.split('\n')[0]] : []));
+  };
+
+  it.each([
+    ['iso-8859-1-undeclared.rss', null, 'guess'],
+    ['utf8-undeclared.rss', null, 'utf8'],
+    ['utf8-bom.rss', null, 'bom'],
+    ['utf16le-bom.rss', null, 'bom'],
+    ['utf16be-no-bom.rss', null, 'prolog'],
+    ['iso-8859-1-undeclared.rss', 'application/rss+xml; charset=ISO-8859-1', 'header'],
+  ] as const)('reads %s (Content-Type %s) by its %s without mojibake', (name, contentType, source) => {
+    expect(detectFeedCharset(own(name), contentType).source).toBe(source);
+    expect(titles(own(name), contentType)).toEqual([
+      'Liderança feminina na gestão de trilhas: três lições',
+      'Barracas ultraleves: avaliação após a temporada de verão',
+      'Ação de limpeza no Parque Estadual reúne 120 pessoas',
+    ]);
+  });
+
+  it('reads windows-1252 quotes, euro sign and dashes named only by the Content-Type', () => {
+    expect(titles(own('windows-1252-header-only.rss'), 'application/rss+xml; charset=windows-1252')).toEqual(['„Kestrel Trail 600“ – jetzt für 249 €']);
+  });
+
+  it('guesses an undeclared 8-bit feed instead of replacing its letters with U+FFFD', () => {
+    const [title] = titles(own('windows-1252-header-only.rss'));
+    expect(title).not.toContain('\uFFFD');
+    expect(title).toContain('für 249');
+  });
+
+  it('guesses when a feed is served as UTF-8 but its bytes are not', () => {
+    expect(detectFeedCharset(own('iso-8859-1-undeclared.rss'), 'text/xml; charset=utf-8').source).toBe('guess');
+  });
+
+  it('stores the bytes exactly as received: UTF-8 as text, other 8-bit charsets one char per byte, UTF-16 in base64', () => {
+    for (const name of ['iso-8859-1-undeclared.rss', 'utf8-undeclared.rss', 'utf8-bom.rss', 'utf16le-bom.rss', 'utf16be-no-bom.rss', 'windows-1252-header-only.rss']) {
+      const payload = rssDriver.storeBytes!(own(name), 'application/rss+xml');
+      expect(storedBytes(payload)?.equals(own(name))).toBe(true);
+    }
+    expect(rssDriver.storeBytes!(own('utf8-undeclared.rss'), null).contentType).toBe('application/xml; x-townhall-bytes=utf8');
+    expect(rssDriver.storeBytes!(own('iso-8859-1-undeclared.rss'), 'application/rss+xml').contentType).toBe('application/rss+xml; x-townhall-bytes=latin1');
+    expect(rssDriver.storeBytes!(own('utf16le-bom.rss'), 'application/rss+xml').contentType).toBe('application/rss+xml; x-townhall-bytes=base64');
+  });
+
+  it('still parses a body stored as decoded text before the bytes were kept', () => {
+    const text = own('utf8-undeclared.rss').toString('utf8');
+    expect(rssDriver.parse({ body: text, contentType: 'application/rss+xml' }).items).toHaveLength(3);
   });
 });

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import iconv from 'iconv-lite';
 import { XMLParser } from 'fast-xml-parser';
 import { ParseError, type CanonicalIdentity, type CanonicalPost, type ParseResult } from '../../listening/canonical.ts';
 import type { PostKind } from '../../platform/db/schema.ts';
@@ -247,28 +246,4 @@ function hashtags(categories: string[]): string[] {
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
-/** Charset named by a Content-Type header. */
-export function charsetFromContentType(contentType: string | null | undefined): string | null {
-  const match = contentType?.match(/charset\s*=\s*"?([^";\s]+)/i);
-  return match?.[1] ?? null;
-}
-
-/** Charset declared in an XML prolog (<?xml ... encoding="..."?>), read as ASCII from the first bytes. */
-export function charsetFromProlog(bytes: Buffer): string | null {
-  const head = bytes.subarray(0, 512).toString('latin1');
-  const match = head.match(/^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/);
-  return match?.[1] ?? null;
-}
-
-/**
- * Decodes a feed's bytes: a byte order mark wins, then the Content-Type charset, then the XML
- * prolog's encoding, then UTF-8 (RFC 7303 with the leniency real feeds need). Unknown charsets fall back to UTF-8.
- */
-export function decodeFeed(bytes: Buffer, contentType?: string | null): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf8');
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return iconv.decode(bytes.subarray(2), 'utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return iconv.decode(bytes.subarray(2), 'utf16be');
-  const declared = charsetFromContentType(contentType) ?? charsetFromProlog(bytes);
-  if (declared && !/^utf-?8$/i.test(declared) && iconv.encodingExists(declared)) return iconv.decode(bytes, declared);
-  return bytes.toString('utf8');
-}
+export { charsetFromContentType, charsetFromProlog, decodeFeed } from './charset.ts';

@@ -243,3 +243,34 @@ describe('X helpers', () => {
     expect(() => tweetRequestBody({ kind: 'reply', text: 'x' })).toThrow(/needs the id/);
   });
 });
+
+describe('X media as attachment metadata', () => {
+  it('keeps a photo from includes.media with its size (recorded filtered stream)', () => {
+    const line = lines(`${RECORDED}streaming_output_with_error.jsonl`).find((l) => l.includes('"3_1377650384366403588"'));
+    const [post] = posts(parseXPayload(line ?? '').items);
+    expect(post?.attachments).toEqual([{ type: 'image', url: 'https://pbs.twimg.com/media/Ex5lubjXAAQm1WE.jpg', alt: null, width: 1536, height: 2048, durationSeconds: null }]);
+  });
+
+  it('reads alt text, videos and GIFs, and says what a media key is when includes.media is missing', () => {
+    const body = {
+      data: [
+        { id: '1860000000000000001', text: '', author_id: '1', created_at: '2026-11-30T10:00:00.000Z', attachments: { media_keys: ['3_1', '7_2'] } },
+        { id: '1860000000000000002', text: 'no includes', author_id: '1', created_at: '2026-11-30T10:00:00.000Z', attachments: { media_keys: ['16_9'] } },
+      ],
+      includes: {
+        // Shapes as in the X API v2 media object (docs.x.com/x-api/fundamentals/data-dictionary#media).
+        media: [
+          { media_key: '3_1', type: 'photo', url: 'https://pbs.twimg.com/media/a.jpg', alt_text: 'A torn tent pole', width: 1200, height: 800 },
+          { media_key: '7_2', type: 'video', preview_image_url: 'https://pbs.twimg.com/ext_tw_video_thumb/b.jpg', duration_ms: 12500, width: 1280, height: 720 },
+        ],
+      },
+    };
+    const [both, bare] = posts(parseXPayload(JSON.stringify(body)).items);
+    expect(both?.attachments).toEqual([
+      { type: 'image', url: 'https://pbs.twimg.com/media/a.jpg', alt: 'A torn tent pole', width: 1200, height: 800, durationSeconds: null },
+      { type: 'video', url: 'https://pbs.twimg.com/ext_tw_video_thumb/b.jpg', alt: null, width: 1280, height: 720, durationSeconds: 12.5 },
+    ]);
+    expect(bare?.attachments).toEqual([{ type: 'video' }]);
+  });
+});
+

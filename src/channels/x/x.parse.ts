@@ -1,4 +1,4 @@
-import { ParseError, type CanonicalIdentity, type CanonicalPost, type GeoPoint, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
+import { ParseError, type Attachment, type CanonicalIdentity, type CanonicalPost, type GeoPoint, type ParsedItem, type ParseResult } from '../../listening/canonical.ts';
 import { child, count, isRecord, nonEmpty, records, str, type JsonRecord } from '../json-read.ts';
 
 /**
@@ -83,6 +83,66 @@ interface V2Includes {
   users: Map<string, JsonRecord>;
   tweets: Map<string, JsonRecord>;
   places: Map<string, JsonRecord>;
+  /** includes.media by media_key. */
+  media?: Map<string, JsonRecord>;
+}
+
+const X_MEDIA_TYPES: Record<string, Attachment['type']> = { photo: 'image', video: 'video', animated_gif: 'video' };
+const positive = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
+
+/** A v2 media object (includes.media; media.fields url, preview_image_url, alt_text, width, height, duration_ms) as attachment metadata. */
+function attachmentFromV2Media(media: JsonRecord): Attachment {
+  const duration = positive(media['duration_ms']);
+  return {
+    type: X_MEDIA_TYPES[str(media['type']) ?? ''] ?? 'file',
+    url: nonEmpty(media['url']) ?? nonEmpty(media['preview_image_url']) ?? null,
+    alt: nonEmpty(media['alt_text']) ?? null,
+    width: positive(media['width']),
+    height: positive(media['height']),
+    durationSeconds: duration === null ? null : duration / 1000,
+  };
+}
+
+/** The media of a v2 tweet, in its attachments.media_keys order; a key without its includes.media object still says "image". */
+function v2Attachments(tweet: JsonRecord, media: Map<string, JsonRecord> | undefined): Attachment[] {
+  const keys = child(tweet, 'attachments')['media_keys'];
+  if (!Array.isArray(keys) || keys.length === 0) return [];
+  return keys.flatMap((key) => {
+    if (typeof key !== 'string') return [];
+    const found = media?.get(key);
+    // Keys start with the media category: 3_ photo, 7_ video, 16_ animated GIF (X's media key format).
+    return [found ? attachmentFromV2Media(found) : { type: key.startsWith('7_') || key.startsWith('16_') ? 'video' : 'image' } satisfies Attachment];
+  });
+}
+
+/** v1.1 extended_entities.media (type, media_url_https, ext_alt_text, sizes, video_info) as attachment metadata. */
+function v1Attachments(status: JsonRecord): Attachment[] {
+  const extended = child(status, 'extended_tweet');
+  const source = records(child(extended, 'extended_entities')['media']).length > 0 ? child(extended, 'extended_entities') : child(status, 'extended_entities');
+  return records(source['media']).map((media) => {
+    const large = child(child(media, 'sizes'), 'large');
+    const duration = positive(child(media, 'video_info')['duration_millis']);
+    return {
+      type: X_MEDIA_TYPES[str(media['type']) ?? ''] ?? 'file',
+      url: nonEmpty(media['media_url_https']) ?? nonEmpty(media['media_url']) ?? null,
+      alt: nonEmpty(media['ext_alt_text']) ?? null,
+      width: positive(large['w']),
+      height: positive(large['h']),
+      durationSeconds: duration === null ? null : duration / 1000,
+    };
+  });
+}
+
+const withAttachments = (attachments: Attachment[]): { attachments?: Attachment[] } => (attachments.length > 0 ? { attachments } : {});
+
+function mediaByKey(list: JsonRecord[]): Map<string, JsonRecord> | undefined {
+  if (list.length === 0) return undefined;
+  const map = new Map<string, JsonRecord>();
+  for (const item of list) {
+    const key = nonEmpty(item['media_key']);
+    if (key) map.set(key, item);
+  }
+  return map;
 }
 
 function byId(list: JsonRecord[]): Map<string, JsonRecord> {
@@ -174,6 +234,7 @@ export function postFromV2Tweet(tweet: JsonRecord, includes: V2Includes, ownUser
     metrics,
     url: tweetUrl(id, author?.handle),
     geo: v2Geo(tweet, includes.places),
+    ...withAttachments(v2Attachments(tweet, includes.media)),
   };
 }
 
@@ -189,6 +250,7 @@ function parseV2(body: JsonRecord, ownUserId?: string): ParseResult {
     users: byId(records(includesRaw['users'])),
     tweets: byId(records(includesRaw['tweets'])),
     places: byId(records(includesRaw['places'])),
+    media: mediaByKey(records(includesRaw['media'])),
   };
   const data = body['data'];
   const tweets = Array.isArray(data) ? records(data) : isRecord(data) ? [data] : [];
@@ -308,6 +370,7 @@ function postFromV1Status(status: JsonRecord, ownUserId?: string): CanonicalPost
     metrics,
     url: tweetUrl(id, author?.handle),
     geo: Object.keys(geo).length > 0 ? geo : null,
+    ...withAttachments(v1Attachments(status)),
   };
 }
 

@@ -10,6 +10,7 @@ import { tombstonesAndLeases } from './migrations/0007_tombstones_and_leases.ts'
 import { contactHistoryIndexes } from './migrations/0008_contact_history_indexes.ts';
 import { nameTypoKeys } from './migrations/0009_name_typo_keys.ts';
 import { contactPhoneKeys } from './migrations/0010_contact_phone_keys.ts';
+import { postAttachments } from './migrations/0011_post_attachments.ts';
 import { outboundWebhooks } from './migrations/0012_outbound_webhooks.ts';
 import { pipelineEvents } from './migrations/0013_pipeline_events.ts';
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0008_contact_history_indexes': contactHistoryIndexes,
   '0009_name_typo_keys': nameTypoKeys,
   '0010_contact_phone_keys': contactPhoneKeys,
+  '0011_post_attachments': postAttachments,
   '0012_outbound_webhooks': outboundWebhooks,
   '0013_pipeline_events': pipelineEvents,
 };

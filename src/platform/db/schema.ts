@@ -261,6 +261,8 @@ export interface PostsTable {
   links: TextArray;
   metrics: Json<Record<string, number>>;
   geo: ColumnType<JsonObject | null, string | null | undefined, string | null>;
+  /** Media metadata (canonical Attachment objects), `[]` when none. */
+  attachments: Json<JsonObject[]>;
   analysis: ColumnType<JsonObject | null, string | null | undefined, string | null>;
   raw_intake_id: number | null;
   edited_at: Date | null;
@@ -268,6 +270,19 @@ export interface PostsTable {
   ingested_at: CreatedAt;
   updated_at: Timestamp;
   search: ColumnType<string, never, never>;
+}
+
+/** Public Bluesky profiles by DID, cached from app.bsky.actor.getProfiles (and Jetstream identity events). */
+export interface BlueskyProfilesTable {
+  did: string;
+  handle: string | null;
+  display_name: string | null;
+  avatar_url: string | null;
+  description: string | null;
+  fetched_at: Timestamp;
+  expires_at: Date | string;
+  /** Why the last lookup failed (the DID is retried after expires_at). */
+  error: string | null;
 }
 
 export interface PostRevisionsTable {
@@ -451,6 +466,7 @@ export interface Database {
   pipeline_events: PipelineEventsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  bluesky_profiles: BlueskyProfilesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -6,6 +6,8 @@ import { metaDriver } from '../../../src/channels/meta/meta.driver.ts';
 import { createDriverRuntime } from '../../../src/channels/runtime.ts';
 import { hmacSha256Hex } from '../../../src/channels/signatures.ts';
 import { importFile } from '../../../src/intake/import.service.ts';
+import { systemActor } from '../../../src/auth/actor.ts';
+import { createContact } from '../../../src/customers/contacts.service.ts';
 import { insertRaw } from '../../../src/intake/intake.repository.ts';
 import { createEnricher } from '../../../src/pipeline/enrich.ts';
 import { drainIntake } from '../../../src/pipeline/worker.ts';
@@ -139,6 +141,20 @@ describe.each(STORE_KINDS)('Meta webhooks through the real server on %s', (kind)
     expect(revisions.map((r) => r.text)).toEqual(["Let's check this"]);
     const facebook = await listPosts('facebook');
     expect(facebook.map((p) => p['externalId']).sort()).toEqual(['1234567890321_7293787835232', '1234567890321_98722536423179', '7293787835232_5550001112223']);
+  });
+
+  it('returns a media message\'s attachment metadata in the posts API, and a BSUID sender as its author', async () => {
+    expect((await deliver(readFileSync(ownPath('whatsapp-document-video-statuses.json'), 'utf8'))).status).toBe(200);
+    expect((await deliver(readFileSync(ownPath('whatsapp-bsuid-text.json'), 'utf8'))).status).toBe(200);
+    await drainIntake(store.db, deps, { workspaceId: ws.workspaceId });
+    const whatsapp = await listPosts('whatsapp');
+    const doc = whatsapp.find((p) => p['text'] === 'Rechnung für die Reklamation\nrechnung-2025-113.pdf');
+    expect(doc?.['attachments']).toEqual([
+      { type: 'file', url: 'https://graph.facebook.com/v21.0/1003383421387256#type=application%2Fpdf', mimeType: 'application/pdf', alt: 'Rechnung für die Reklamation', name: 'rechnung-2025-113.pdf', sizeBytes: null, width: null, height: null, durationSeconds: null, lat: null, lon: null },
+    ]);
+    const ana = whatsapp.find((p) => p['text'] === 'Oi! A barraca chegou com a vareta quebrada, podem trocar?');
+    expect(ana?.['author']).toMatchObject({ handle: 'ana.trilhas', displayName: 'Ana Souza' });
+    expect(ana?.['attachments']).toEqual([]);
   });
 });
 
@@ -311,6 +327,82 @@ describe.each(STORE_KINDS)('Instagram mention lookups through a Graph API stand-
     graph.requests.length = 0;
     for (const name of RECORDED) expect(await enrichMetaPayload({ body: readFileSync(recordedPath(name), 'utf8') }, connection({ accessToken: PAGE_TOKEN }), runtime)).toBeNull();
     expect(graph.requests).toHaveLength(0);
+  });
+});
+
+describe.each(STORE_KINDS)('Meta import of BSUID senders, contact cards, reactions, edits and media on %s', (kind) => {
+  let store: Store;
+  let ws: SeededWorkspace;
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    ws = await seedWorkspace(store.db, 'metabsuid');
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+  const importOwn = (name: string) => importFile(store.db, deps, { workspaceId: ws.workspaceId, channel: 'meta', path: ownPath(name) });
+  const postOf = (channel: string, externalId: string) =>
+    store.db.selectFrom('posts').selectAll().where('workspace_id', '=', ws.workspaceId).where('channel', '=', channel).where('external_id', '=', externalId).executeTakeFirstOrThrow();
+  const identity = (externalId: string) =>
+    store.db.selectFrom('social_identities').selectAll().where('workspace_id', '=', ws.workspaceId).where('channel', '=', 'whatsapp').where('external_id', '=', externalId).executeTakeFirst();
+  const ANA_MESSAGE = 'wamid.HBgLQlIuMTM0OTEyMDg2NTUzMDI3NDE5MTgVAgASGBQzQUI3RjA0QjQ2QTk1NkQxMkE5OAA=';
+
+  it('stores the text of a customer known only by a business-scoped user id, as that identity', async () => {
+    expect(await importOwn('whatsapp-bsuid-text.json')).toMatchObject({ imported: 1, rejected: 0, skipped: [] });
+    const post = await postOf('whatsapp', ANA_MESSAGE);
+    expect(post.text).toBe('Oi! A barraca chegou com a vareta quebrada, podem trocar?');
+    expect(await identity('BR.13491208655302741918')).toMatchObject({ id: post.author_identity_id, handle: 'ana.trilhas', display_name: 'Ana Souza' });
+  });
+
+  it('counts a reaction on that message, and its removal by an empty emoji', async () => {
+    expect(await importOwn('whatsapp-reaction-added.json')).toMatchObject({ imported: 0, engagements: 1, rejected: 0 });
+    expect((await postOf('whatsapp', ANA_MESSAGE)).metrics).toEqual({ reactions: 1 });
+    await importOwn('whatsapp-reaction-removed.json');
+    expect((await postOf('whatsapp', ANA_MESSAGE)).metrics).toEqual({ reactions: 0 });
+    const engagement = await store.db.selectFrom('engagements').selectAll().where('workspace_id', '=', ws.workspaceId).where('target_external_id', '=', ANA_MESSAGE).executeTakeFirstOrThrow();
+    expect(engagement.removed_at).not.toBeNull();
+  });
+
+  it('stores a contact card as text, a sticker and a location with their metadata, both ids of the sender, and reports the unsupported message', async () => {
+    const summary = await importOwn('whatsapp-bsuid-and-phone-contacts-card.json');
+    expect(summary).toMatchObject({ imported: 3, rejected: 0, skipped: [{ reason: 'whatsapp unsupported message (Message type unknown)', count: 1 }] });
+    const card = await postOf('whatsapp', 'wamid.HBgNNDkxNTExMjM0NTY3OBUCABIYFDNBMEY3QzIxQjQ0QTk1NkQxQjExAA==');
+    expect(card.text).toMatch(/^Shared contact: Petra Schmidt \(Alpenverein Sektion Nord/);
+    const sticker = await postOf('whatsapp', 'wamid.HBgNNDkxNTExMjM0NTY3OBUCABIYFDNBMEY3QzIxQjQ0QTk1NkQxQjEyAA==');
+    expect(sticker.attachments).toEqual([{ type: 'sticker', url: 'https://graph.facebook.com/v21.0/1276395830157243#type=image%2Fwebp', mimeType: 'image/webp', alt: null, name: null }]);
+    const phone = await identity('4915112345678');
+    const bsuid = await identity('DE.21833456019283746510');
+    expect(phone).toMatchObject({ id: card.author_identity_id, display_name: 'Jürgen Müller' });
+    expect(bsuid).toMatchObject({ handle: '+4915112345678', display_name: 'Jürgen Müller' });
+  });
+
+  it('links the phone identity and the BSUID identity of one sender to the contact holding that number', async () => {
+    const linked = await seedWorkspace(store.db, 'metabsuidlink');
+    const contact = await createContact(store.db, systemActor(linked.workspaceId), { name: 'Jürgen Müller', phones: ['+49 151 12345678'] });
+    await importFile(store.db, deps, { workspaceId: linked.workspaceId, channel: 'meta', path: ownPath('whatsapp-bsuid-and-phone-contacts-card.json') });
+    const rows = await store.db.selectFrom('social_identities').select(['external_id', 'contact_id']).where('workspace_id', '=', linked.workspaceId).where('channel', '=', 'whatsapp').orderBy('external_id').execute();
+    expect(rows).toEqual([
+      { external_id: '4915112345678', contact_id: contact.id },
+      { external_id: 'DE.21833456019283746510', contact_id: contact.id },
+    ]);
+  });
+
+  it('applies a Messenger message edit to the stored message and keeps the old text as a revision', async () => {
+    await importOwn('messenger-echo-attachment-delivery.json');
+    const mid = 'm_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P';
+    const before = await postOf('messenger', mid);
+    expect(before.attachments).toEqual([{ type: 'image', url: 'https://scontent.xx.fbcdn.net/v/t1.15752-9/zip.jpg', name: null }]);
+    expect(await importOwn('messenger-message-edit.json')).toMatchObject({ imported: 0, edits: 1, rejected: 0 });
+    const after = await postOf('messenger', mid);
+    expect(after.text).toBe('Order #48213 arrived without the tent poles, not the stakes. Sorry!');
+    expect(after.edited_at?.toISOString()).toBe('2026-06-01T13:20:00.000Z');
+    const revisions = await store.db.selectFrom('post_revisions').select('text').where('post_id', '=', after.id).execute();
+    expect(revisions.map((r) => r.text)).toEqual([before.text]);
+  });
+
+  it('reports what a body holds but cannot store, by reason', async () => {
+    const summary = await importOwn('whatsapp-document-video-statuses.json');
+    expect(summary.skipped).toEqual([{ reason: 'whatsapp delivered status', count: 1 }]);
   });
 });
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedBytes } from '../../../src/channels/payload-bytes.ts';
 import { importFile } from '../../../src/intake/import.service.ts';
 import type { Store } from '../../../src/platform/db/store.ts';
 import { seedWorkspace, startTestServer, type SeededWorkspace, type TestServer } from '../../support/server.ts';
@@ -11,6 +12,8 @@ import { countPosts, pollOnce } from './poll-once.ts';
 const deps = { analyze: null, now: () => new Date() };
 const RECORDED = new URL('../../../test/fixtures/recorded/rss/', import.meta.url);
 const sharedPath = (name: string) => new URL(name, RECORDED).pathname;
+const ownPath = (name: string) => new URL(`../../fixtures/rss/${name}`, import.meta.url).pathname;
+const CHARSET_FILES = ['iso-8859-1-undeclared.rss', 'utf8-undeclared.rss', 'utf8-bom.rss', 'utf16le-bom.rss', 'utf16be-no-bom.rss'];
 
 const FIXTURES: [string, number][] = [
   ['guardian.rss', 55],
@@ -61,6 +64,9 @@ class FeedStandIn {
       const body = Buffer.from('<?xml version="1.0"?><rss version="2.0"><channel><title>Bewertungen</title><link>https://shop.example/</link><item><guid>b-1</guid><title>Schöne Grüße</title><description>Sehr zufrieden, große Reichweite.</description><pubDate>Tue, 03 Mar 2026 08:00:00 GMT</pubDate></item></channel></rss>', 'latin1');
       return send(200, { 'content-type': 'text/xml; charset=ISO-8859-1' }, body);
     }
+    // Nothing declared at all: ISO-8859-1 bytes, no charset anywhere.
+    if (path === '/undeclared.rss') return send(200, { 'content-type': 'application/rss+xml' }, readFileSync(ownPath('iso-8859-1-undeclared.rss')));
+    if (path === '/cp1252.rss') return send(200, { 'content-type': 'application/rss+xml; charset=windows-1252' }, readFileSync(ownPath('windows-1252-header-only.rss')));
     if (path === '/huge.rss') return send(200, { 'content-type': 'application/rss+xml' }, `<rss><channel>${'<item><title>x</title></item>'.repeat(500)}</channel></rss>`);
     send(404, { 'content-type': 'text/plain' }, 'not found');
   }
@@ -143,6 +149,33 @@ describe.each(STORE_KINDS)('RSS / Atom on %s', (kind) => {
     expect(rows).toHaveLength(41);
     expect(rows.find((r) => r.external_id === 'b-1')?.text).toBe('Schöne Grüße\n\nSehr zufrieden, große Reichweite.');
     expect(rows.some((r) => r.text.includes('\uFFFD'))).toBe(false);
+  });
+
+  it.each(CHARSET_FILES)('imports %s with its accents intact and keeps its bytes unchanged in raw intake', async (file) => {
+    const importWs = await seedWorkspace(store.db, 'rss-charsets');
+    expect(await importFile(store.db, deps, { workspaceId: importWs.workspaceId, channel: 'rss', path: ownPath(file) })).toMatchObject({ imported: 3, rejected: 0 });
+    const rows = await store.db.selectFrom('posts').select(['text']).where('workspace_id', '=', importWs.workspaceId).orderBy('external_id').execute();
+    expect(rows.map((r) => r.text.split('\n')[0])).toEqual([
+      'Liderança feminina na gestão de trilhas: três lições',
+      'Barracas ultraleves: avaliação após a temporada de verão',
+      'Ação de limpeza no Parque Estadual reúne 120 pessoas',
+    ]);
+    const raw = await store.db.selectFrom('raw_intake').select(['body', 'content_type']).where('workspace_id', '=', importWs.workspaceId).executeTakeFirstOrThrow();
+    expect(storedBytes({ body: raw.body, contentType: raw.content_type })?.equals(readFileSync(ownPath(file)))).toBe(true);
+  });
+
+  it('polls a feed that declares no charset, and one named only by the Content-Type, without mojibake', async () => {
+    const pollWs = await seedWorkspace(store.db, 'rss-undeclared');
+    const undeclared = await server.request('POST', '/api/v1/channels', { token: pollWs.tokens.manager, body: { type: 'rss', name: 'Trilhas', settings: { url: `${feeds.url}/undeclared.rss` } } });
+    const cp1252 = await server.request('POST', '/api/v1/channels', { token: pollWs.tokens.manager, body: { type: 'rss', name: 'Shop', settings: { url: `${feeds.url}/cp1252.rss` } } });
+    await pollOnce(store, server.ctx.secrets, pollWs.workspaceId, undeclared.body.id);
+    await pollOnce(store, server.ctx.secrets, pollWs.workspaceId, cp1252.body.id);
+    const rows = await store.db.selectFrom('posts').select(['external_id', 'text']).where('workspace_id', '=', pollWs.workspaceId).execute();
+    expect(rows.find((r) => r.external_id === 'tg-1')?.text).toMatch(/^Liderança feminina na gestão/);
+    expect(rows.find((r) => r.external_id === 'ws-1')?.text).toMatch(/^„Kestrel Trail 600“ – jetzt für 249 €/);
+    const raw = await store.db.selectFrom('raw_intake').select(['body', 'content_type']).where('workspace_id', '=', pollWs.workspaceId).where('content_type', 'like', '%charset=windows-1252%').executeTakeFirstOrThrow();
+    expect(raw.content_type).toBe('application/rss+xml; charset=windows-1252; x-townhall-bytes=latin1');
+    expect(storedBytes({ body: raw.body, contentType: raw.content_type })?.equals(readFileSync(ownPath('windows-1252-header-only.rss')))).toBe(true);
   });
 
   it('refuses a feed larger than its size limit', async () => {

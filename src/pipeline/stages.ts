@@ -328,10 +328,11 @@ export async function threadStage(trx: Kysely<Database>, batch: WorkspaceBatch):
   const first = firstOccurrences(batch);
   const inBatch = new Map<string, CanonicalPost>();
   for (const [key, { item }] of first) inBatch.set(key, item.post);
+  // Referenced posts of the batch are looked up too: a re-delivered parent is stored already, with its final key and conversation.
   const referenced = new Map<string, { channel: string; externalId: string }>();
   for (const post of inBatch.values()) {
     for (const ref of [post.parentExternalId, post.threadExternalId]) {
-      if (ref && !inBatch.has(postKey(post.channel, ref))) referenced.set(postKey(post.channel, ref), { channel: post.channel, externalId: ref });
+      if (ref && ref !== post.externalId) referenced.set(postKey(post.channel, ref), { channel: post.channel, externalId: ref });
     }
   }
   const stored = new Map<string, StoredPostRef>();
@@ -341,10 +342,10 @@ export async function threadStage(trx: Kysely<Database>, batch: WorkspaceBatch):
   for (const [key, post] of inBatch) {
     const known = (externalId: string) => {
       const k = postKey(post.channel, externalId);
-      const other = inBatch.get(k);
-      if (other) return { ownKey: other.threadExternalId ?? other.parentExternalId ?? null, stored: false };
       const old = stored.get(k);
-      return old ? { ownKey: old.thread_external_id, stored: true } : undefined;
+      if (old) return { ownKey: old.thread_external_id, stored: true };
+      const other = inBatch.get(k);
+      return other ? { ownKey: other.threadExternalId ?? other.parentExternalId ?? null, stored: false } : undefined;
     };
     const parent = post.parentExternalId ? stored.get(postKey(post.channel, post.parentExternalId)) : undefined;
     batch.threads.set(key, { threadExternalId: threadKeyOf(post, known), parent });

@@ -122,14 +122,14 @@ describe.each(STORE_KINDS)('batch partitions on %s', (kind) => {
     expect(state.posts.some((p) => p.deleted_at !== null)).toBe(true);
     expect(state.engagements.length).toBeGreaterThan(0);
     expect(state.identities.some((i) => i.contact === 'Jörg Müller')).toBe(true);
-  });
+  }, 60_000);
 
   it('leaves the same rows one by one and all at once, in arrival order and reversed', async () => {
     const inOrder = units.map((_, i) => i);
     for (const order of [inOrder, [...inOrder].reverse()]) {
       expect(await run(order, [order.length])).toEqual(await run(order, oneByOne(order.length)));
     }
-  });
+  }, 120_000);
 
   it('leaves the same rows for any shuffled arrival cut anywhere into batches', async () => {
     const n = units.length;
@@ -152,5 +152,5 @@ describe.each(STORE_KINDS)('batch partitions on %s', (kind) => {
       ),
       { numRuns: kind === 'pglite' ? 6 : 3 },
     );
-  });
+  }, 300_000);
 });

@@ -13,7 +13,7 @@ import {
   type WorkspaceBatch,
 } from '../../src/pipeline/stages.ts';
 import type { Store } from '../../src/platform/db/store.ts';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/platform/db/schema.ts';
 import { seedWorkspace } from '../support/server.ts';
 import { openTestStore, STORE_KINDS } from '../support/stores.ts';
@@ -153,5 +153,27 @@ describe.each(STORE_KINDS)('pipeline stages on %s', (kind) => {
     expect(dead.error).toMatch(/0x00|null character|\\u0000/i);
     const posts = await store.db.selectFrom('posts').select('external_id').where('workspace_id', '=', ws.workspaceId).orderBy('external_id').execute();
     expect(posts.map((p) => p.external_id)).toEqual(['b1', 'b2', 'b4', 'b5']);
+  });
+
+  it.skipIf(kind !== 'postgres')('retries a batch whose store connection drops, without dead-lettering or counting an attempt', async () => {
+    const ws = await seedWorkspace(store.db, 'stage-dropped');
+    const stored = await insertRawMany(store.db, [post('c1'), post('c2')].map((body) => ({ workspaceId: ws.workspaceId, connectionId: null, channel: 'jsonl', source: 'import' as const, contentType: null, headers: {}, body, dedupeKey: null })));
+    const ids = stored.map((s) => s.id);
+    // The analyzer is asked for inside the batch's transaction: this one ends the transaction's connection there.
+    const dropping = {
+      analyze: {
+        async forWorkspace(trx: Kysely<Database>): Promise<never> {
+          await sql`select pg_terminate_backend(pg_backend_pid())`.execute(trx);
+          throw new Error('the connection should have dropped');
+        },
+      },
+      now: () => now,
+    };
+    const first = await processBatch(store.db, dropping, ids);
+    expect(ids.map((id) => first.get(id)?.status)).toEqual(['retry', 'retry']);
+    const rows = await store.db.selectFrom('raw_intake').select(['status', 'attempts']).where('id', 'in', ids).execute();
+    expect(rows).toEqual([{ status: 'pending', attempts: 0 }, { status: 'pending', attempts: 0 }]);
+    const again = await processBatch(store.db, { analyze: null, now: () => now }, ids);
+    expect(ids.map((id) => again.get(id)?.status)).toEqual(['processed', 'processed']);
   });
 });

@@ -53,6 +53,9 @@ async function openPostgres(connectionString: string, max: number): Promise<Stor
   // An idle client dropped by the server (restart, admin terminate) emits 'error' on the pool; unhandled,
   // that would crash the process. The pool discards the client and the next query opens a new one.
   pool.on('error', () => {});
+  // A client dropped while checked out (mid-transaction) emits 'error' on itself too: the query in flight
+  // already fails with it (the pipeline retries the batch), so the event needs no other handling.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -171,3 +171,48 @@ export async function insertRawMany(db: Kysely<Database>, inputs: RawPayloadInpu
     return { id: old.id, duplicate: true, status: old.status, error: old.error };
   });
 }
+
+/**
+ * Pending payloads last announced to the workers (or received, when never re-announced) before `olderThan`,
+ * marked as announced now. Only one sweeper at a time runs this (`townhall worker`, advisory lock).
+ */
+export async function claimStalePending(db: Kysely<Database>, olderThan: Date, now: Date, limit: number): Promise<{ id: number; workspaceId: string }[]> {
+  const rows = await db
+    .updateTable('raw_intake')
+    .set({ signalled_at: now })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('raw_intake')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where((w) => w(w.fn.coalesce('signalled_at', 'received_at'), '<', olderThan))
+        .orderBy('id')
+        .limit(limit),
+    )
+    .returning(['id', 'workspace_id'])
+    .execute();
+  return rows.map((row) => ({ id: row.id, workspaceId: row.workspace_id }));
+}
+
+/** Pending payloads with an id above `afterId`, oldest first: what this process has not announced yet. */
+export async function pendingAfter(db: Kysely<Database>, afterId: number, limit: number): Promise<{ id: number; workspaceId: string }[]> {
+  const rows = await db.selectFrom('raw_intake').select(['id', 'workspace_id']).where('status', '=', 'pending').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((row) => ({ id: row.id, workspaceId: row.workspace_id }));
+}
+
+/** Dead-letters a payload that is still pending (another worker may have processed it meanwhile); true when it did. */
+export async function markDeadIfPending(db: Kysely<Database>, id: number, reason: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('raw_intake')
+    .set({ status: 'dead', error: reason.slice(0, 2000), processed_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The highest payload id so far (0 when none). */
+export async function maxIntakeId(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('raw_intake').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}

@@ -9,7 +9,7 @@ import { claimStalePending, markDeadIfPending } from './intake.repository.ts';
 import { ensureIntakeStream, INTAKE_CONSUMER, INTAKE_STREAM, INTAKE_SUBJECT_PREFIX, type JetStreamIntakeSignal } from './jetstream-signal.ts';
 
 export interface IntakeConsumerOptions {
-  /** Payload ids per processBatch call (default 200). */
+  /** Payload ids per processBatch call, and how many more are held ready for the next one (default 100). */
   batchSize?: number;
   /** A batch not acked within this is delivered again, to any worker (default 120 s). */
   ackWaitMs?: number;
@@ -46,7 +46,7 @@ export async function startIntakeConsumer(
   log: FastifyBaseLogger,
   options: IntakeConsumerOptions = {},
 ): Promise<IntakeConsumer> {
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 100;
   const maxDeliver = options.maxDeliver ?? 10;
   await ensureIntakeStream(link);
   const tunable = { ack_wait: nanos(options.ackWaitMs ?? 120_000), max_deliver: maxDeliver, max_ack_pending: 20_000 };
@@ -58,22 +58,27 @@ export async function startIntakeConsumer(
   let stopped = false;
   const buffer: JsMsg[] = [];
   let wake: (() => void) | undefined;
+  let freed: (() => void) | undefined;
   let stopMessages: (() => void) | undefined;
 
-  // Receiving runs apart from processing so the next batch is buffered while the current one commits.
+  // Receiving runs apart from processing so the next batch is on its way while the current one commits.
+  // One bounded fetch at a time, and only while less than a batch waits: the rest stays in the stream for
+  // other workers (a consume() would keep pulling however far behind this worker is).
   const receiving = (async () => {
     let failures = 0;
     while (!stopped) {
       try {
+        while (buffer.length >= batchSize && !stopped) await new Promise<void>((resolve) => (freed = resolve));
+        if (stopped) break;
         const consumer = await js.consumers.get(INTAKE_STREAM, INTAKE_CONSUMER);
-        const messages = await consumer.consume({ max_messages: batchSize * 2 });
+        const messages = await consumer.fetch({ max_messages: batchSize, expires: 5000 });
         stopMessages = () => void messages.stop();
         if (stopped) messages.stop();
-        failures = 0;
         for await (const message of messages) {
           buffer.push(message);
           wake?.();
         }
+        failures = 0;
       } catch (error) {
         if (stopped) break;
         failures++;
@@ -99,6 +104,7 @@ export async function startIntakeConsumer(
         break;
       }
       const batch = buffer.splice(0, batchSize);
+      freed?.();
       try {
         await handleBatch(db, deps, batch, maxDeliver, log);
         failures = 0;
@@ -120,6 +126,7 @@ export async function startIntakeConsumer(
       stopped = true;
       stopMessages?.();
       wake?.();
+      freed?.();
       await processing;
       await receiving;
       deadLetters.unsubscribe();

@@ -145,7 +145,7 @@ export async function startPipeline(rt: Runtime, options: IntakeConsumerOptions 
   const deps = pipelineDeps(rt);
   if (rt.nats && rt.intakeSignal) {
     const staleAfterMs = rt.config.intakeStaleSeconds * 1000;
-    const defaults: IntakeConsumerOptions = { ackWaitMs: rt.config.intakeAckWaitSeconds * 1000, staleAfterMs, sweepEveryMs: Math.min(30_000, staleAfterMs / 2) };
+    const defaults: IntakeConsumerOptions = { batchSize: rt.config.intakeBatch, ackWaitMs: rt.config.intakeAckWaitSeconds * 1000, staleAfterMs, sweepEveryMs: Math.min(30_000, staleAfterMs / 2) };
     return startIntakeConsumer(rt.ctx.store.db, deps, rt.nats, rt.intakeSignal, rt.log, { ...defaults, ...options });
   }
   const worker = startIntakeWorker(rt.ctx.store.db, deps, rt.log);

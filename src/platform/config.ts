@@ -31,6 +31,8 @@ export interface Config {
   intakeAckWaitSeconds: number;
   /** JetStream intake: seconds a payload may stay pending after its announcement before the sweeper announces it again. */
   intakeStaleSeconds: number;
+  /** JetStream intake: payloads a worker takes per batch (and holds ready for the next one). */
+  intakeBatch: number;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: integer(env, 'TOWNHALL_DEMO_SEED', 42, 0, 4_294_967_295),
     intakeAckWaitSeconds: integer(env, 'TOWNHALL_INTAKE_ACK_WAIT_SECONDS', 120, 1, 3600),
     intakeStaleSeconds: integer(env, 'TOWNHALL_INTAKE_STALE_SECONDS', 300, 1, 7 * 24 * 3600),
+    intakeBatch: integer(env, 'TOWNHALL_INTAKE_BATCH', 100, 1, 1000),
   };
 }
 

@@ -47,6 +47,9 @@ async function openPostgres(connectionString: string, max: number): Promise<Stor
   // An idle client dropped by the server (restart, admin terminate) emits 'error' on the pool; unhandled,
   // that would crash the process. The pool discards the client and the next query opens a new one.
   pool.on('error', () => {});
+  // The same for a client dropped while checked out (between the statements of a transaction): its next
+  // query fails, the transaction is retried by its caller, and the pool replaces the broken client.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

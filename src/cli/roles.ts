@@ -1,12 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { NatsUnavailableError } from '../platform/nats.ts';
 
 /**
  * A role that cannot start says why in one line and exits non-zero; errors main.ts does not know
  * (NATS unreachable, PostgreSQL unreachable) are worded here.
  */
 export function failRole(role: string, error: unknown): never {
-  if (error instanceof NatsUnavailableError) console.error(`townhall ${role}: ${error.message}`);
+  if (error instanceof Error && error.name === 'NatsUnavailableError') console.error(`townhall ${role}: ${error.message}`);
   else if (error instanceof Error && 'code' in error && (error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND' || error.code === '3D000' || error.code === '28P01')) {
     console.error(`townhall ${role}: cannot use the database in DATABASE_URL (${error.message})`);
   } else throw error;

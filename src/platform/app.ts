@@ -4,9 +4,9 @@ import { pino } from 'pino';
 import { startDemo, type DemoRunner, type DemoSetup } from '../demo/runner.ts';
 import type { EventBus } from '../events/events.ts';
 import { InProcessEventBus } from '../events/in-process.ts';
-import { JetStreamEventBus } from '../events/jetstream.ts';
-import { startIntakeConsumer, type IntakeConsumerOptions } from '../intake/jetstream-consumer.ts';
-import { announcePendingOnNotify, ensureIntakeStream, JetStreamIntakeSignal } from '../intake/jetstream-signal.ts';
+// The JetStream modules (and the NATS client) load only when NATS_URL is set: `townhall start` without it does not pay for them.
+import type { IntakeConsumerOptions } from '../intake/jetstream-consumer.ts';
+import type { JetStreamIntakeSignal } from '../intake/jetstream-signal.ts';
 import { startOutboxWorker } from '../outbox/outbox.worker.ts';
 import { startConnectors } from '../pipeline/connectors.ts';
 import { startIntakeWorker } from '../pipeline/worker.ts';
@@ -21,7 +21,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import { openStore, type Store } from './db/store.ts';
 import { buildServer, type ServerOptions } from './http/server.ts';
-import { connectNats, type NatsLink } from './nats.ts';
+import type { NatsLink } from './nats.ts';
 import { loadSecretBox } from './secrets.ts';
 
 /**
@@ -93,11 +93,14 @@ export async function createContext(config: Config, store: Store): Promise<AppCo
 /** Connects what the parts share; NATS is connected when NATS_URL is set. */
 export async function openRuntime(ctx: AppContext, log: FastifyBaseLogger, name: string): Promise<Runtime> {
   const { config } = ctx;
-  const nats = config.natsUrl ? await connectNats(config.natsUrl, name, log) : null;
+  const nats = config.natsUrl ? await (await import('./nats.ts')).connectNats(config.natsUrl, name, log) : null;
   try {
-    const events: EventBus = nats ? await JetStreamEventBus.open(nats, log) : new InProcessEventBus();
+    let events: EventBus = new InProcessEventBus();
     let intakeSignal: JetStreamIntakeSignal | null = null;
     if (nats) {
+      const { JetStreamEventBus } = await import('../events/jetstream.ts');
+      const { ensureIntakeStream, JetStreamIntakeSignal } = await import('../intake/jetstream-signal.ts');
+      events = await JetStreamEventBus.open(nats, log);
       await ensureIntakeStream(nats);
       intakeSignal = new JetStreamIntakeSignal(nats, log);
     }
@@ -130,6 +133,7 @@ export function processLogger(config: Config): FastifyBaseLogger {
  */
 export async function startIntakeAnnouncer(rt: Runtime): Promise<Part & { notify(): void }> {
   if (!rt.intakeSignal) return { notify: () => rt.ctx.notifyIntake?.(), stop: async () => {} };
+  const { announcePendingOnNotify } = await import('../intake/jetstream-signal.ts');
   const announcer = await announcePendingOnNotify(rt.ctx.store.db, rt.intakeSignal, rt.log);
   rt.ctx.notifyIntake = announcer.notify;
   return announcer;
@@ -146,6 +150,7 @@ export async function startPipeline(rt: Runtime, options: IntakeConsumerOptions 
   if (rt.nats && rt.intakeSignal) {
     const staleAfterMs = rt.config.intakeStaleSeconds * 1000;
     const defaults: IntakeConsumerOptions = { batchSize: rt.config.intakeBatch, ackWaitMs: rt.config.intakeAckWaitSeconds * 1000, staleAfterMs, sweepEveryMs: Math.min(30_000, staleAfterMs / 2) };
+    const { startIntakeConsumer } = await import('../intake/jetstream-consumer.ts');
     return startIntakeConsumer(rt.ctx.store.db, deps, rt.nats, rt.intakeSignal, rt.log, { ...defaults, ...options });
   }
   const worker = startIntakeWorker(rt.ctx.store.db, deps, rt.log);

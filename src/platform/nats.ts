@@ -3,7 +3,9 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { FastifyBaseLogger } from 'fastify';
 
 /** NATS could not be reached at start-up, or it runs without JetStream: the role cannot work. */
-export class NatsUnavailableError extends Error {}
+export class NatsUnavailableError extends Error {
+  override readonly name = 'NatsUnavailableError';
+}
 
 export interface NatsLink {
   nc: NatsConnection;

@@ -69,7 +69,7 @@ describe.skipIf(!postgres)('townhall api and worker on PostgreSQL and NATS JetSt
   }, SLOW);
 
   /** Stores `count` small canonical payloads in bulk and announces them, as the intake does after its commit. */
-  async function feed(count: number, prefix: string): Promise<void> {
+  async function feed(count: number, prefix: string, announce = true): Promise<void> {
     for (let start = 0; start < count; start += 1000) {
       const inputs = Array.from({ length: Math.min(1000, count - start) }, (_, k) => {
         const n = start + k;
@@ -77,7 +77,7 @@ describe.skipIf(!postgres)('townhall api and worker on PostgreSQL and NATS JetSt
         return { workspaceId, connectionId: null, channel: 'jsonl', source: 'import' as const, contentType: 'application/json', headers: {}, body, dedupeKey: `${prefix}-${n}` };
       });
       const stored = await insertRawMany(db, inputs);
-      await signal.stored(stored.map((s) => ({ id: s.id, workspaceId })));
+      if (announce) await signal.stored(stored.map((s) => ({ id: s.id, workspaceId })));
     }
     fed += count;
   }
@@ -143,6 +143,14 @@ describe.skipIf(!postgres)('townhall api and worker on PostgreSQL and NATS JetSt
     expect(delivered.status).toBeLessThan(300);
     fed += 1;
     await expectExactlyOnce();
+  }, SLOW);
+
+  it('re-announces payloads committed but never announced (a crash between the commit and the publish)', async () => {
+    await feed(500, 'unannounced', false);
+    // Nothing tells the workers; the sweeper finds them pending past TOWNHALL_INTAKE_STALE_SECONDS.
+    await expectExactlyOnce();
+    const announced = await db.selectFrom('raw_intake').select('id').where('body', 'like', '%unannounced-%').where('signalled_at', 'is', null).execute();
+    expect(announced).toEqual([]);
   }, SLOW);
 
   it('retries when PostgreSQL drops the workers’ connections', async () => {

@@ -13,6 +13,8 @@ import { registerContacts } from './contacts.command.ts';
 import { registerAccounts } from './accounts.command.ts';
 import { registerDeals } from './deals.command.ts';
 import { registerIdentities } from '../identity-resolution/identities.command.ts';
+import { registerApi } from './api.command.ts';
+import { registerWorker } from './worker.command.ts';
 
 const program = new Command()
   .name('townhall')
@@ -22,6 +24,8 @@ const program = new Command()
   .exitOverride();
 
 registerStart(program);
+registerApi(program);
+registerWorker(program);
 registerMigrate(program);
 registerUser(program);
 registerToken(program);

@@ -152,3 +152,37 @@ export async function insertRawMany(db: Kysely<Database>, inputs: RawPayloadInpu
     return { id: old.id, duplicate: true, status: old.status, error: old.error };
   });
 }
+
+/**
+ * Pending payloads last announced to the workers (or received, when never re-announced) before `olderThan`,
+ * marked as announced now. Only one sweeper at a time runs this (`townhall worker`, advisory lock).
+ */
+export async function claimStalePending(db: Kysely<Database>, olderThan: Date, now: Date, limit: number): Promise<{ id: number; workspaceId: string }[]> {
+  const rows = await db
+    .updateTable('raw_intake')
+    .set({ signalled_at: now })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('raw_intake')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where((w) => w(w.fn.coalesce('signalled_at', 'received_at'), '<', olderThan))
+        .orderBy('id')
+        .limit(limit),
+    )
+    .returning(['id', 'workspace_id'])
+    .execute();
+  return rows.map((row) => ({ id: row.id, workspaceId: row.workspace_id }));
+}
+
+/** Dead-letters a payload that is still pending (another worker may have processed it meanwhile); true when it did. */
+export async function markDeadIfPending(db: Kysely<Database>, id: number, reason: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('raw_intake')
+    .set({ status: 'dead', error: reason.slice(0, 2000), processed_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+

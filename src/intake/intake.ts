@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, IntakeStatus } from '../platform/db/schema.ts';
+import { createGroupCommitter } from './group-commit.ts';
 import { insertRawMany, requeueDead, type RawPayloadInput } from './intake.repository.ts';
 
 /**
@@ -42,11 +43,20 @@ export const NO_SIGNAL: IntakeSignal = { stored: async () => {} };
 /** Reports a signal that failed after the commit; the payloads are stored, and pending ones are picked up by polling or the sweeper. */
 export type SignalErrorHandler = (error: unknown) => void;
 
+export interface IntakeOptions {
+  /**
+   * Concurrent submits share one insert (src/intake/group-commit.ts): under a burst of webhooks, a few
+   * multi-row statements instead of one transaction per delivery. Each submit still resolves only after
+   * the statement holding its rows committed.
+   */
+  groupCommit?: boolean;
+}
+
 /**
  * The intake: stores payloads in one transaction (grouped by workspace and channel, the scope of dedupe keys),
  * then signals the new pending ones. A signal that fails does not fail the submit: the payloads are committed.
  */
-export function createIntake(db: IntakeStore, signal: IntakeSignal, onSignalError?: SignalErrorHandler): Intake {
+export function createIntake(db: IntakeStore, signal: IntakeSignal, onSignalError?: SignalErrorHandler, options: IntakeOptions = {}): Intake {
   const notify = async (payloads: { id: number; workspaceId: string }[]) => {
     if (payloads.length === 0) return;
     try {
@@ -55,23 +65,29 @@ export function createIntake(db: IntakeStore, signal: IntakeSignal, onSignalErro
       onSignalError?.(error);
     }
   };
+  /** Stores payloads atomically (one transaction when they span several workspaces or channels, the scope of dedupe keys). */
+  const storeAll = async (inputs: RawPayloadInput[]): Promise<SubmitResult[]> => {
+    const groups = new Map<string, number[]>();
+    inputs.forEach((input, index) => {
+      const key = `${input.workspaceId}\u0000${input.channel}`;
+      groups.set(key, [...(groups.get(key) ?? []), index]);
+    });
+    const results: SubmitResult[] = new Array<SubmitResult>(inputs.length);
+    const store = async (trx: Kysely<Database>) => {
+      for (const indexes of groups.values()) {
+        const stored = await insertRawMany(trx, indexes.map((i) => inputs[i] as RawPayloadInput));
+        stored.forEach((result, j) => (results[indexes[j] ?? 0] = result));
+      }
+    };
+    if (groups.size === 1 || db.isTransaction) await store(db);
+    else await db.transaction().execute(store);
+    return results;
+  };
+  const committer = options.groupCommit ? createGroupCommitter(storeAll) : null;
   return {
     async submit(inputs) {
       if (inputs.length === 0) return [];
-      const groups = new Map<string, number[]>();
-      inputs.forEach((input, index) => {
-        const key = `${input.workspaceId}\u0000${input.channel}`;
-        groups.set(key, [...(groups.get(key) ?? []), index]);
-      });
-      const results: SubmitResult[] = new Array<SubmitResult>(inputs.length);
-      const store = async (trx: Kysely<Database>) => {
-        for (const indexes of groups.values()) {
-          const stored = await insertRawMany(trx, indexes.map((i) => inputs[i] as RawPayloadInput));
-          stored.forEach((result, j) => (results[indexes[j] ?? 0] = result));
-        }
-      };
-      if (groups.size === 1 || db.isTransaction) await store(db);
-      else await db.transaction().execute(store);
+      const results = committer && !db.isTransaction ? await committer.submit(inputs) : await storeAll(inputs);
       const fresh = new Map<number, string>();
       results.forEach((result, i) => {
         if (!result.duplicate) fresh.set(result.id, inputs[i]?.workspaceId ?? '');

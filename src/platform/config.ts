@@ -27,6 +27,12 @@ export interface Config {
   demo: boolean;
   /** Seed of the simulated stream, used when the demo workspace is created: same seed, same stream. */
   demoSeed: number;
+  /** JetStream intake: seconds a worker has to process and ack a payload before it goes to another worker. */
+  intakeAckWaitSeconds: number;
+  /** JetStream intake: seconds a payload may stay pending after its announcement before the sweeper announces it again. */
+  intakeStaleSeconds: number;
+  /** JetStream intake: payloads a worker takes per batch (and holds ready for the next one). */
+  intakeBatch: number;
 }
 
 export class ConfigError extends Error {
@@ -116,5 +122,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateNetwork: boolean(env, 'TOWNHALL_ALLOW_PRIVATE_NETWORK', false),
     demo: onOff(env, 'TOWNHALL_DEMO', true),
     demoSeed: integer(env, 'TOWNHALL_DEMO_SEED', 42, 0, 4_294_967_295),
+    intakeAckWaitSeconds: integer(env, 'TOWNHALL_INTAKE_ACK_WAIT_SECONDS', 120, 1, 3600),
+    intakeStaleSeconds: integer(env, 'TOWNHALL_INTAKE_STALE_SECONDS', 300, 1, 7 * 24 * 3600),
+    intakeBatch: integer(env, 'TOWNHALL_INTAKE_BATCH', 100, 1, 1000),
   };
+}
+
+/**
+ * `townhall api` and `townhall worker` run on several machines: they share a PostgreSQL server, a NATS
+ * server and the key that encrypts secrets at rest (a key generated into one machine's data folder would
+ * leave the others unable to read the channel credentials). Throws ConfigError naming what is missing.
+ */
+export function requireSharedServices(config: Config, role: 'api' | 'worker'): void {
+  if (!config.databaseUrl) throw new ConfigError(`the ${role} role needs DATABASE_URL: the PostgreSQL server every api and worker shares (the embedded store is for "townhall start")`);
+  if (!config.natsUrl) throw new ConfigError(`the ${role} role needs NATS_URL: the NATS server with JetStream that carries work between api and workers`);
+  if (!config.secretKey) throw new ConfigError(`the ${role} role needs TOWNHALL_SECRET_KEY: the same base64 key (32 bytes, e.g. "openssl rand -base64 32") on every api and worker`);
 }

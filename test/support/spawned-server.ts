@@ -23,7 +23,8 @@ export interface SpawnedServer {
 export const ADMIN_EMAIL = 'admin@durability.test';
 export const ADMIN_PASSWORD = 'durable admin password';
 
-const BIN = resolve(import.meta.dirname, '../../bin/townhall.js');
+/** The CLI entry point the durability and role tests spawn. */
+export const BIN = resolve(import.meta.dirname, '../../bin/townhall.js');
 const running = new Set<SpawnedServer>();
 const dataDirs: string[] = [];
 

@@ -13,6 +13,7 @@ import { contactPhoneKeys } from './migrations/0010_contact_phone_keys.ts';
 import { postAttachments } from './migrations/0011_post_attachments.ts';
 import { outboundWebhooks } from './migrations/0012_outbound_webhooks.ts';
 import { pipelineEvents } from './migrations/0013_pipeline_events.ts';
+import { intakeSignalledAt } from './migrations/0014_intake_signalled_at.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0011_post_attachments': postAttachments,
   '0012_outbound_webhooks': outboundWebhooks,
   '0013_pipeline_events': pipelineEvents,
+  '0014_intake_signalled_at': intakeSignalledAt,
 };
 
 const provider: MigrationProvider = {

@@ -209,6 +209,8 @@ export interface RawIntakeTable {
   error: string | null;
   received_at: CreatedAt;
   processed_at: Date | null;
+  /** Last announced to the workers over JetStream (migration 0014); null when never or in process. */
+  signalled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'closed';

@@ -10,6 +10,7 @@ import { tombstonesAndLeases } from './migrations/0007_tombstones_and_leases.ts'
 import { contactHistoryIndexes } from './migrations/0008_contact_history_indexes.ts';
 import { nameTypoKeys } from './migrations/0009_name_typo_keys.ts';
 import { contactPhoneKeys } from './migrations/0010_contact_phone_keys.ts';
+import { postFiltersAndChannelAttention } from './migrations/0015_post_filters_and_channel_attention.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0008_contact_history_indexes': contactHistoryIndexes,
   '0009_name_typo_keys': nameTypoKeys,
   '0010_contact_phone_keys': contactPhoneKeys,
+  '0015_post_filters_and_channel_attention': postFiltersAndChannelAttention,
 };
 
 const provider: MigrationProvider = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, retryAfterSeconds } from './backoff.ts';
+import { backoffDelayMs, HOLD_MS, retryAfterSeconds, retryPlan } from './backoff.ts';
 
 const headers = (h: Record<string, string>) => new Headers(h);
 const now = new Date('2026-11-23T10:00:00Z');
@@ -25,5 +25,16 @@ describe('backoff and rate limits', () => {
 
   it('reads Reddit-style seconds-until-reset', () => {
     expect(retryAfterSeconds(headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '42' }), now)).toBe(42);
+  });
+
+  it('plans the retry by the kind of error: backoff with jitter, the wait asked for, or an hour', () => {
+    const mid = () => 0.5;
+    expect(retryPlan({ kind: 'transient' }, 1, { baseMs: 1000, capMs: 60_000, random: () => 0 })).toEqual({ delayMs: 500, needsAttention: false, countsAsFailure: true });
+    expect(retryPlan({ kind: 'transient' }, 4, { baseMs: 1000, capMs: 60_000, random: () => 1 }).delayMs).toBe(8000);
+    expect(retryPlan({ kind: 'rate_limited', retryAfterSeconds: 900 }, 3, { random: mid })).toEqual({ delayMs: 900_500, needsAttention: false, countsAsFailure: false });
+    expect(retryPlan({ kind: 'rate_limited' }, 1, { baseMs: 1000, random: () => 1 }).delayMs).toBe(1000);
+    expect(retryPlan({ kind: 'permanent' }, 1)).toEqual({ delayMs: HOLD_MS, needsAttention: false, countsAsFailure: true });
+    expect(retryPlan({ kind: 'config' }, 1).delayMs).toBe(3600_000);
+    expect(retryPlan({ kind: 'auth' }, 1)).toEqual({ delayMs: HOLD_MS, needsAttention: true, countsAsFailure: true });
   });
 });

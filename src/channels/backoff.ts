@@ -4,6 +4,44 @@ export function backoffDelayMs(attempt: number, baseMs = 1000, capMs = 120_000, 
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
+/** How long a request the platform refused for good (permanent, config) or for its credentials (auth) waits before it is tried again. */
+export const HOLD_MS = 3600_000;
+
+/** What to do after a failed platform call, by the kind of its ChannelError (src/channels/driver.ts). */
+export interface RetryPlan {
+  delayMs: number;
+  /** The platform refused the credentials: mark the channel as needing attention. */
+  needsAttention: boolean;
+  /** False when the platform only asked us to wait (a rate limit is not the request's fault). */
+  countsAsFailure: boolean;
+}
+
+/**
+ * The retry policy in one place, pure given `random`: transient failures back off exponentially with
+ * jitter from `baseMs` up to `capMs`; a rate limit waits exactly as long as the platform asked (plus
+ * up to a second of jitter, so workers do not all return at once), or backs off when it did not say;
+ * permanent, config and auth errors are held for an hour.
+ */
+export function retryPlan(
+  error: { kind: 'transient' | 'rate_limited' | 'auth' | 'config' | 'permanent'; retryAfterSeconds?: number | undefined },
+  failures: number,
+  options: { baseMs?: number; capMs?: number; random?: () => number } = {},
+): RetryPlan {
+  const random = options.random ?? Math.random;
+  const backoff = () => backoffDelayMs(Math.max(0, failures - 1), options.baseMs, options.capMs, random);
+  switch (error.kind) {
+    case 'transient':
+      return { delayMs: backoff(), needsAttention: false, countsAsFailure: true };
+    case 'rate_limited':
+      return { delayMs: error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 + Math.round(random() * 1000) : backoff(), needsAttention: false, countsAsFailure: false };
+    case 'auth':
+      return { delayMs: HOLD_MS, needsAttention: true, countsAsFailure: true };
+    case 'config':
+    case 'permanent':
+      return { delayMs: HOLD_MS, needsAttention: false, countsAsFailure: true };
+  }
+}
+
 /**
  * Seconds to wait from rate-limit headers: Retry-After (seconds or HTTP date), or X's
  * x-rate-limit-remaining/x-rate-limit-reset (epoch seconds). Undefined when no limit is signalled.

@@ -55,7 +55,8 @@ export async function updateConnection(
     .set({
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.settings !== undefined ? { settings: JSON.stringify(values.settings) } : {}),
-      ...(values.credentialsEncrypted !== undefined ? { credentials_encrypted: values.credentialsEncrypted } : {}),
+      // New credentials answer a refusal of the old ones.
+      ...(values.credentialsEncrypted !== undefined ? { credentials_encrypted: values.credentialsEncrypted, attention_reason: null, attention_at: null } : {}),
       ...(values.status !== undefined ? { status: values.status } : {}),
       ...(values.statusDetail !== undefined ? { status_detail: values.statusDetail } : {}),
       // Only configuration changes move updated_at (and so restart the connection's loop).
@@ -101,6 +102,23 @@ export async function claimConnectionLease(db: Kysely<Database>, id: string, own
 /** Gives a lease back (on stop, pause or delete), so another process can take the connection at once. */
 export async function releaseConnectionLease(db: Kysely<Database>, id: string, owner: string): Promise<void> {
   await db.updateTable('channel_connections').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+}
+
+/**
+ * Marks a connection as needing attention: the platform refused its credentials. Keeps the time of the
+ * first refusal; leaves updated_at alone, so the connection's loop keeps running (and can clear it).
+ */
+export async function markConnectionNeedsAttention(db: Kysely<Database>, id: string, reason: string, at: Date): Promise<void> {
+  await db
+    .updateTable('channel_connections')
+    .set((eb) => ({ attention_reason: reason.slice(0, 500), attention_at: eb.fn.coalesce('attention_at', eb.val(at)) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Clears the mark once a call with the connection's credentials succeeds again. */
+export async function clearConnectionAttention(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('channel_connections').set({ attention_reason: null, attention_at: null }).where('id', '=', id).where('attention_reason', 'is not', null).execute();
 }
 
 export async function deleteConnection(db: Kysely<Database>, workspaceId: string, id: string): Promise<boolean> {

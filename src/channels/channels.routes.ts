@@ -8,7 +8,7 @@ import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Timestamp, typed
 import { decodeUuidCursor, toExactPage } from '../platform/db/keyset.ts';
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { findConnection, listConnections } from './channels.repository.ts';
-import { changeChannel, createChannel, decryptSecrets, removeChannel } from './channels.service.ts';
+import { changeChannel, channelStatus, createChannel, decryptSecrets, removeChannel } from './channels.service.ts';
 import { channelTypes, driverFor } from './registry.ts';
 
 const Channel = Type.Object({
@@ -17,8 +17,11 @@ const Channel = Type.Object({
   name: Type.String(),
   settings: Type.Record(Type.String(), Type.Unknown(), { description: 'Public settings; secrets are never returned' }),
   secretsSet: Type.Array(Type.String(), { description: 'Names of the secret settings that are stored (encrypted)' }),
-  status: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('paused'), Type.Literal('error'), Type.Literal('needs_attention')], {
+    description: 'needs_attention: the platform refused the credentials (see attention); update them, or it clears by itself when a call succeeds',
+  }),
   statusDetail: Nullable(Type.String()),
+  attention: Nullable(Type.Object({ reason: Type.String(), since: Timestamp }, { description: 'Why the channel needs attention and since when' })),
   webhookUrl: Nullable(Type.String({ description: 'Path under /webhooks/ where the platform delivers, for webhook channels' })),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -37,8 +40,9 @@ export async function channelsRoutes(app: FastifyInstance, { ctx }: { ctx: AppCo
     name: row.name,
     settings: row.settings,
     secretsSet: Object.keys(decryptSecrets(ctx.secrets, row.credentials_encrypted)).sort(),
-    status: row.status,
+    status: channelStatus(row),
     statusDetail: row.status_detail,
+    attention: row.attention_reason !== null ? { reason: row.attention_reason, since: (row.attention_at ?? row.updated_at).toISOString() } : null,
     webhookUrl: row.webhook_key ? `/webhooks/${row.webhook_key}` : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

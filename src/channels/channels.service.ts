@@ -7,6 +7,7 @@ import type { ChannelConnectionRow, Database } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import type { ChannelDriver, ConnectionView } from './driver.ts';
+import { releaseHeldForConnection } from '../outbox/outbox.repository.ts';
 import { deleteConnection, findConnection, insertConnection, updateConnection } from './channels.repository.ts';
 import { channelTypes, driverFor } from './registry.ts';
 
@@ -77,6 +78,8 @@ export async function changeChannel(
       ...(input.status !== undefined ? { status: input.status, statusDetail: null } : {}),
     });
     if (!row) throw errors.notFound('channel');
+    // Messages held back by a refusal of the old credentials are tried again with the new ones.
+    if (credentialsEncrypted !== undefined && existing.attention_reason !== null) await releaseHeldForConnection(trx, id, new Date());
     await recordAudit(trx, actor, { action: 'channel.updated', targetType: 'channel', targetId: id, detail: { fields: Object.keys(input) } });
     return row;
   });
@@ -96,6 +99,11 @@ export function decryptSecrets(box: SecretBox, sealed: string | null): Record<st
   const parsed: unknown = JSON.parse(box.decrypt(sealed));
   if (typeof parsed !== 'object' || parsed === null) return {};
   return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/** The status a person sees: an active connection whose credentials the platform refused needs attention. */
+export function channelStatus(row: Pick<ChannelConnectionRow, 'status' | 'attention_reason'>): 'active' | 'paused' | 'error' | 'needs_attention' {
+  return row.status === 'active' && row.attention_reason !== null ? 'needs_attention' : row.status;
 }
 
 /** The driver's view of a connection, with secrets decrypted in memory only. */

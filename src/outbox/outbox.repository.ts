@@ -49,8 +49,31 @@ export async function markSent(db: Kysely<Database>, id: string, externalId: str
   await db.updateTable('outbox').set({ status: 'sent', external_id: externalId, sent_at: now, last_error: null, updated_at: now }).where('id', '=', id).execute();
 }
 
-export async function markRetry(db: Kysely<Database>, id: string, error: string, nextAttemptAt: Date, now: Date): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'pending', last_error: error.slice(0, 2000), next_attempt_at: nextAttemptAt, updated_at: now }).where('id', '=', id).execute();
+/** Puts a message back for a later attempt; `refundAttempt` when the platform only asked us to wait (a rate limit). */
+export async function markRetry(db: Kysely<Database>, id: string, error: string, nextAttemptAt: Date, now: Date, options: { refundAttempt?: boolean } = {}): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'pending',
+      last_error: error.slice(0, 2000),
+      next_attempt_at: nextAttemptAt,
+      updated_at: now,
+      ...(options.refundAttempt ? { attempts: eb('attempts', '-', 1) } : {}),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Makes a connection's waiting messages due now: its credentials were just replaced, so what they held back may go. */
+export async function releaseHeldForConnection(db: Kysely<Database>, connectionId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ next_attempt_at: now, updated_at: now })
+    .where('channel_connection_id', '=', connectionId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function markFailed(db: Kysely<Database>, id: string, error: string, now: Date): Promise<void> {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import { findConnection } from '../channels/channels.repository.ts';
+import { clearConnectionAttention, findConnection, markConnectionNeedsAttention } from '../channels/channels.repository.ts';
 import { connectionView } from '../channels/channels.service.ts';
-import { backoffDelayMs, sleep } from '../channels/backoff.ts';
-import type { OutboundMessage } from '../channels/driver.ts';
+import { retryPlan, sleep } from '../channels/backoff.ts';
+import { asChannelError, type OutboundMessage } from '../channels/driver.ts';
 import { driverFor } from '../channels/registry.ts';
 import { createDriverRuntime } from '../channels/runtime.ts';
 import { insertPostIfNew } from '../listening/listening.repository.ts';
@@ -80,14 +80,20 @@ export async function sendOne(deps: OutboxDeps, row: OutboxRow, signal: AbortSig
         analysis: null,
       });
     });
+    if (connection.attention_reason !== null) await clearConnectionAttention(deps.db, connection.id);
     return 'sent';
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (row.attempts >= row.max_attempts) {
+    // The platform's answer decides: transient back off, a rate limit waits as asked (without using up
+    // an attempt), permanent, config and auth wait an hour, and auth marks the channel for a person.
+    const failure = asChannelError(error);
+    const plan = retryPlan(failure, row.attempts, { baseMs: 5000, capMs: 3600_000 });
+    const reason = `${failure.kind}: ${failure.message}`;
+    if (plan.needsAttention) await markConnectionNeedsAttention(deps.db, connection.id, failure.message, deps.now());
+    if (plan.countsAsFailure && row.attempts >= row.max_attempts) {
       await markFailed(deps.db, row.id, `gave up after ${row.attempts} attempts: ${reason}`, deps.now());
       return 'failed';
     }
-    await markRetry(deps.db, row.id, reason, new Date(deps.now().getTime() + backoffDelayMs(row.attempts - 1, 5000, 3600_000)), deps.now());
+    await markRetry(deps.db, row.id, reason, new Date(deps.now().getTime() + plan.delayMs), deps.now(), { refundAttempt: !plan.countsAsFailure });
     return 'retry';
   }
 }

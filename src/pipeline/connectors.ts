@@ -2,10 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import { activeConnections, claimConnectionLease, releaseConnectionLease, saveConnectionState, updateConnection } from '../channels/channels.repository.ts';
+import {
+  activeConnections,
+  claimConnectionLease,
+  clearConnectionAttention,
+  markConnectionNeedsAttention,
+  releaseConnectionLease,
+  saveConnectionState,
+  updateConnection,
+} from '../channels/channels.repository.ts';
 import { connectionView } from '../channels/channels.service.ts';
-import { backoffDelayMs, sleep } from '../channels/backoff.ts';
-import type { ChannelDriver, NativePayload } from '../channels/driver.ts';
+import { backoffDelayMs, retryPlan, sleep } from '../channels/backoff.ts';
+import { asChannelError, type ChannelDriver, type ChannelError, type NativePayload } from '../channels/driver.ts';
 import { channelTypes, driverFor } from '../channels/registry.ts';
 import { createDriverRuntime } from '../channels/runtime.ts';
 import type { Intake } from '../intake/intake.ts';
@@ -77,6 +85,7 @@ async function pollLoop(deps: ConnectorDeps, owner: string, driver: ChannelDrive
   if (!poll) return;
   let state = initial.state;
   let failures = 0;
+  let attention = initial.attention_reason !== null;
   while (!signal.aborted) {
     const runtime = createDriverRuntime(deps.config, signal, deps.log.child({ channelId: initial.id, channel: initial.type }), deps.now);
     let waitMs = pollSeconds(initial) * 1000;
@@ -86,19 +95,32 @@ async function pollLoop(deps: ConnectorDeps, owner: string, driver: ChannelDrive
       await saveState(deps, owner, initial.id, result.state);
       state = result.state;
       if (failures > 0) await updateConnection(deps.db, initial.workspace_id, initial.id, { statusDetail: null });
+      if (attention) await clearConnectionAttention(deps.db, initial.id);
+      attention = false;
       failures = 0;
       if (result.retryAfterSeconds !== undefined) waitMs = Math.max(waitMs, result.retryAfterSeconds * 1000);
     } catch (error) {
       if (signal.aborted) return;
       if (error instanceof LeaseLostError) return leaseLost(deps, initial, error);
       failures++;
-      const reason = error instanceof Error ? error.message : String(error);
-      deps.log.warn({ channelId: initial.id, err: error, failures }, 'poll failed; backing off');
-      await updateConnection(deps.db, initial.workspace_id, initial.id, { statusDetail: `poll failed (${failures}×): ${reason}`.slice(0, 500) }).catch(() => undefined);
-      waitMs = Math.max(waitMs, backoffDelayMs(failures, 2000, 15 * 60_000));
+      const failure = asChannelError(error);
+      deps.log.warn({ channelId: initial.id, err: error, kind: failure.kind, failures }, 'poll failed; backing off');
+      await updateConnection(deps.db, initial.workspace_id, initial.id, { statusDetail: `poll failed (${failures}×, ${failure.kind}): ${failure.message}`.slice(0, 500) }).catch(() => undefined);
+      attention ||= failure.kind === 'auth';
+      waitMs = Math.max(waitMs, await onFailure(deps, initial, failure, failures + 1, { baseMs: 2000, capMs: 15 * 60_000 }));
     }
     await sleep(waitMs, signal);
   }
+}
+
+/**
+ * Acts on a failed platform call by its ChannelError kind (src/channels/backoff.ts retryPlan): marks
+ * the connection as needing attention on an auth error and returns how long to wait.
+ */
+async function onFailure(deps: ConnectorDeps, row: ChannelConnectionRow, failure: ChannelError, failures: number, backoff: { baseMs: number; capMs: number }): Promise<number> {
+  const plan = retryPlan(failure, failures, backoff);
+  if (plan.needsAttention) await markConnectionNeedsAttention(deps.db, row.id, failure.message, deps.now()).catch(() => undefined);
+  return plan.delayMs;
 }
 
 function leaseLost(deps: ConnectorDeps, row: ChannelConnectionRow, error: LeaseLostError): void {
@@ -110,7 +132,9 @@ async function streamLoop(deps: ConnectorDeps, owner: string, driver: ChannelDri
   if (!stream) return;
   let failures = 0;
   let state = row.state;
+  let attention = row.attention_reason !== null;
   while (!signal.aborted) {
+    let waitMs: number | undefined;
     const runtime = createDriverRuntime(deps.config, signal, deps.log.child({ channelId: row.id, channel: row.type }), deps.now);
     try {
       // The driver reconnects by itself; returning means it gave up or was stopped.
@@ -119,14 +143,19 @@ async function streamLoop(deps: ConnectorDeps, owner: string, driver: ChannelDri
         await saveState(deps, owner, row.id, next);
         state = next;
         failures = 0;
+        if (attention) await clearConnectionAttention(deps.db, row.id);
+        attention = false;
       });
     } catch (error) {
       if (signal.aborted) return;
       if (error instanceof LeaseLostError) return leaseLost(deps, row, error);
       failures++;
-      deps.log.warn({ channelId: row.id, err: error, failures }, 'stream ended with an error; reconnecting');
+      const failure = asChannelError(error);
+      deps.log.warn({ channelId: row.id, err: error, kind: failure.kind, failures }, 'stream ended with an error; reconnecting');
+      attention ||= failure.kind === 'auth';
+      waitMs = await onFailure(deps, row, failure, failures + 1, { baseMs: 1000, capMs: 5 * 60_000 });
     }
-    await sleep(backoffDelayMs(failures, 1000, 5 * 60_000), signal);
+    await sleep(waitMs ?? backoffDelayMs(failures, 1000, 5 * 60_000), signal);
   }
 }
 

@@ -82,17 +82,26 @@ export interface PostFilter {
   until?: string | undefined;
   conversationId?: string | undefined;
   includeDeleted?: boolean | undefined;
+  sentiment?: string | undefined;
+  intent?: string | undefined;
+  topic?: string | undefined;
+  entity?: string | undefined;
+  queryId?: string | undefined;
 }
 
-/** Posts newest first, or oldest first (a conversation read in time order); keyset on (posted_at, id). */
-export async function listPosts(
-  db: Kysely<Database>,
-  workspaceId: string,
-  filter: PostFilter,
-  cursor: Cursor | undefined,
-  limit: number,
-  order: 'asc' | 'desc' = 'desc',
-): Promise<PostView[]> {
+// The analysis expressions, written exactly as the indexes of migration 0015 index them.
+const SENTIMENT_LABEL = sql<string>`(posts.analysis -> 'sentiment' ->> 'label')`;
+const INTENT = sql<string>`(posts.analysis ->> 'intent')`;
+const TOPICS = sql<unknown>`(posts.analysis -> 'topics')`;
+const ENTITIES = sql<unknown>`(posts.analysis -> 'entities')`;
+
+/** A jsonb value for a containment test (`@>`), bound as one parameter. */
+function jsonb(value: unknown) {
+  return sql<unknown>`${JSON.stringify(value)}::jsonb`;
+}
+
+/** The query of listPosts, unexecuted (tests EXPLAIN it to see which index serves a filter). */
+export function postsQuery(db: Kysely<Database>, workspaceId: string, filter: PostFilter, cursor: Cursor | undefined, limit: number, order: 'asc' | 'desc' = 'desc') {
   let query = selectPosts(db, workspaceId);
   if (!filter.includeDeleted) query = query.where('posts.deleted_at', 'is', null);
   if (filter.channel) query = query.where('posts.channel', '=', filter.channel);
@@ -106,10 +115,32 @@ export async function listPosts(
   if (filter.since) query = query.where('posts.posted_at', '>=', new Date(filter.since));
   if (filter.until) query = query.where('posts.posted_at', '<', new Date(filter.until));
   if (filter.conversationId) query = query.where('posts.conversation_id', '=', filter.conversationId);
+  if (filter.sentiment) query = query.where(SENTIMENT_LABEL, '=', filter.sentiment);
+  if (filter.intent) query = query.where(INTENT, '=', filter.intent);
+  if (filter.topic) query = query.where(TOPICS, '@>', jsonb([filter.topic]));
+  if (filter.entity) query = query.where(ENTITIES, '@>', jsonb([{ canonical: filter.entity }]));
+  const queryId = filter.queryId;
+  if (queryId) {
+    query = query.where(({ exists, selectFrom }) =>
+      exists(selectFrom('post_query_matches as m').select('m.post_id').whereRef('m.post_id', '=', 'posts.id').where('m.query_id', '=', queryId).where('m.workspace_id', '=', workspaceId)),
+    );
+  }
   if (cursor) {
     query = query.where((eb) => eb(eb.refTuple('posts.posted_at', 'posts.id'), order === 'desc' ? '<' : '>', eb.tuple(eb.cast<Date>(eb.val(cursor.at), 'timestamptz'), cursor.id)));
   }
-  return query.orderBy('posts.posted_at', order).orderBy('posts.id', order).limit(limit + 1).execute();
+  return query.orderBy('posts.posted_at', order).orderBy('posts.id', order).limit(limit + 1);
+}
+
+/** Posts newest first, or oldest first (a conversation read in time order); keyset on (posted_at, id). */
+export async function listPosts(
+  db: Kysely<Database>,
+  workspaceId: string,
+  filter: PostFilter,
+  cursor: Cursor | undefined,
+  limit: number,
+  order: 'asc' | 'desc' = 'desc',
+): Promise<PostView[]> {
+  return postsQuery(db, workspaceId, filter, cursor, limit, order).execute();
 }
 
 /** Inserts a post; undefined when (workspace, channel, external id) is already taken. */

@@ -7,9 +7,9 @@ import { errors } from '../platform/errors.ts';
 import { errorResponses, IdParams, PageOf, typed } from '../platform/http/schemas.ts';
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.ts';
 import { presentPost, presentPostRevision } from './posts.presenter.ts';
-import { findPost, listPosts } from './posts.repository.ts';
+import { findPost } from './posts.repository.ts';
 import { CreatePostBody, Post, PostQuery, PostRevision, UpdatePostBody } from './posts.schema.ts';
-import { changePost, createPost, postHistory, removePost } from './posts.service.ts';
+import { changePost, createPost, findPosts, postHistory, removePost } from './posts.service.ts';
 
 const tags = ['posts'];
 
@@ -17,9 +17,9 @@ export async function postsRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   const db = ctx.store.db;
   const route = typed(app);
 
-  route.get('/api/v1/posts', { config: { permission: 'posts:read' }, schema: { tags, querystring: PostQuery, response: { 200: PageOf(Post), ...errorResponses } } }, async (request) => {
+  route.get('/api/v1/posts', { config: { permission: 'posts:read' }, schema: { tags, description: 'Posts newest first. Filters combine (AND) and keep cursor pagination; unknown parameters are refused with 400.', querystring: PostQuery, response: { 200: PageOf(Post), ...errorResponses } } }, async (request) => {
     const { cursor, limit = DEFAULT_PAGE_SIZE, ...filter } = request.query;
-    return toExactPage(await listPosts(db, actorOf(request).workspaceId, filter, decodeUuidCursor(cursor), limit), limit, presentPost);
+    return toExactPage(await findPosts(db, actorOf(request).workspaceId, filter, decodeUuidCursor(cursor), limit), limit, presentPost);
   });
 
   route.get(

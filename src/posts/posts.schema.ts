@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { INTENTS, type SentimentLabel } from '../analysis/types.ts';
 import { ChannelName } from '../identities/identities.schema.ts';
 import { Nullable, NullableInput, PageQuery, Timestamp, Uuid } from '../platform/http/schemas.ts';
 
@@ -95,6 +96,11 @@ export const UpdatePostBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+/** The labels the sentiment analyzer gives (src/analysis/sentiment); the list must name every one. */
+export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const satisfies readonly SentimentLabel[];
+const everyLabelListed: Exclude<SentimentLabel, (typeof SENTIMENT_LABELS)[number]> extends never ? true : false = true;
+void everyLabelListed;
+
 export const PostQuery = Type.Object({
   ...PageQuery,
   channel: Type.Optional(ChannelName),
@@ -108,4 +114,11 @@ export const PostQuery = Type.Object({
   until: Type.Optional(Timestamp),
   conversationId: Type.Optional(Uuid),
   includeDeleted: Type.Optional(Type.Boolean()),
+  sentiment: Type.Optional(Type.Enum(SENTIMENT_LABELS, { description: 'Sentiment the analysis gave the post (analysis.sentiment.label)' })),
+  intent: Type.Optional(Type.Enum(INTENTS, { description: 'Intent the analysis gave the post (analysis.intent)' })),
+  topic: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A topic of the workspace taxonomy the post matched (one of analysis.topics)' })),
+  entity: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 300, description: 'An entity the post names, by its canonical value in analysis.entities: the dictionary name of a brand, product or competitor, or a lower-case hashtag or mention' }),
+  ),
+  queryId: Type.Optional(Type.String({ format: 'uuid', description: 'A listening query of the workspace: only the posts it matched' })),
 });

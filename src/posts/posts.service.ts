@@ -3,8 +3,10 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { findConversation } from '../conversations/conversations.repository.ts';
 import { findIdentity } from '../identities/identities.repository.ts';
+import { findQuery } from '../listening/queries.repository.ts';
 import type { Database, PostKind } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
+import type { Cursor } from '../platform/pagination.ts';
 import {
   channelConnectionExists,
   findPost,
@@ -12,6 +14,8 @@ import {
   insertPost,
   insertPostRevision,
   listPostRevisions,
+  listPosts,
+  type PostFilter,
   updatePost,
   type PostRevisionRow,
   type PostView,
@@ -132,4 +136,12 @@ export async function removePost(db: Kysely<Database>, actor: Actor, id: string,
 export async function postHistory(db: Kysely<Database>, workspaceId: string, id: string): Promise<PostRevisionRow[]> {
   if (!(await findPost(db, workspaceId, id, { includeDeleted: true }))) throw errors.notFound('post');
   return listPostRevisions(db, workspaceId, id);
+}
+
+/** One page of posts, newest first; a listening query filter must name a query of this workspace. */
+export async function findPosts(db: Kysely<Database>, workspaceId: string, filter: PostFilter, cursor: Cursor | undefined, limit: number): Promise<PostView[]> {
+  if (filter.queryId && !(await findQuery(db, workspaceId, filter.queryId))) {
+    throw errors.validation(`queryId: listening query ${filter.queryId} does not exist in this workspace`);
+  }
+  return listPosts(db, workspaceId, filter, cursor, limit);
 }

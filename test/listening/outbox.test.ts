@@ -102,7 +102,7 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
       expect(await drainOutbox(deps())).toEqual({ sent: 0, retry: 0, failed: 1 });
       const failed = await server.request('GET', `/api/v1/outbox/${queued.body.id}`, { token: ws.tokens.analyst });
       expect(failed.body).toMatchObject({ status: 'failed', kind: 'message', attempts: 2 });
-      expect(failed.body.lastError).toMatch(/gave up after 2 attempts: reply endpoint answered 500/);
+      expect(failed.body.lastError).toMatch(/gave up after 2 attempts: transient: reply endpoint answered 500/);
     } finally {
       endpoint.server.close();
     }

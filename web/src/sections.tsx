@@ -51,7 +51,6 @@ export const SECTIONS: Section[] = [
     label: 'Inbox',
     description: 'Conversations that need a human, best first.',
     endpoint: '/api/v1/conversations',
-    filter: search('Customer, text, channel…'),
     empty: 'No conversations yet. They appear here as channels bring them in.',
     columns: [
       { label: 'Conversation', wide: true, render: (item) => first(item, 'subject', 'title', 'lastMessage.text', 'preview', 'text') || <span className="muted">(no text)</span> },

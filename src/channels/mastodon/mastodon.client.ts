@@ -1,4 +1,4 @@
-import type { ConnectionView, DriverRuntime, NativePayload } from '../driver.ts';
+import { ChannelError, channelErrorFromResponse, type ConnectionView, type DriverRuntime, type NativePayload } from '../driver.ts';
 
 /**
  * Mastodon REST paging: `Link` headers (`rel="prev"` = newer with min_id, `rel="next"` = older with
@@ -100,7 +100,7 @@ export function mastodonRetryAfter(status: number, headers: { get(name: string):
 
 export function instanceBase(settings: Record<string, unknown>): URL {
   const raw = settings['instanceUrl'];
-  if (typeof raw !== 'string' || raw === '') throw new Error('a Mastodon connection needs settings.instanceUrl');
+  if (typeof raw !== 'string' || raw === '') throw new ChannelError('config', 'a Mastodon connection needs settings.instanceUrl');
   return new URL(raw.endsWith('/') ? raw : `${raw}/`);
 }
 
@@ -159,7 +159,7 @@ async function getPage(runtime: DriverRuntime, connection: Pick<ConnectionView, 
     return { ids: [], text: '', links: {}, wait, limited: true };
   }
   const text = await response.text();
-  if (!response.ok) throw new Error(`Mastodon ${url.pathname} answered ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok) throw channelErrorFromResponse('Mastodon', response, text, runtime.now(), `on ${url.pathname}`);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
-import type { ChannelDriver, ConnectionView, DriverRuntime, NativePayload, OutboundMessage, PollResult } from '../driver.ts';
+import { ChannelError, channelErrorFromResponse, type ChannelDriver, type ConnectionView, type DriverRuntime, type NativePayload, type OutboundMessage, type PollResult } from '../driver.ts';
 import { authHeaders, fetchNewer, instanceBase, mastodonRetryAfter, mastodonSources, stateOf } from './mastodon.client.ts';
 import { parseMastodon } from './mastodon.parse.ts';
 import { streamMastodon } from './mastodon.stream.ts';
@@ -42,7 +42,7 @@ async function jsonOf(response: { text(): Promise<string> }): Promise<Record<str
  */
 export async function sendMastodon(message: OutboundMessage, connection: ConnectionView, runtime: DriverRuntime): Promise<{ externalId: string }> {
   const base = instanceBase(connection.settings);
-  if (!connection.secrets['accessToken']) throw new Error('sending on Mastodon needs the accessToken secret');
+  if (!connection.secrets['accessToken']) throw new ChannelError('config', 'sending on Mastodon needs the accessToken secret');
   const headers = authHeaders(connection);
   let text = message.text;
   let visibility: string = message.kind === 'message' ? 'direct' : 'public';
@@ -50,7 +50,7 @@ export async function sendMastodon(message: OutboundMessage, connection: Connect
   if (inReplyToId) {
     const response = await runtime.fetch(new URL(`api/v1/statuses/${encodeURIComponent(inReplyToId)}`, base), { headers });
     const original = await jsonOf(response);
-    if (!response.ok) throw new Error(`Mastodon could not read status ${inReplyToId} (${response.status}): ${String(original['error'] ?? '')}`);
+    if (!response.ok) throw channelErrorFromResponse('Mastodon', response, JSON.stringify(original), runtime.now(), `reading status ${inReplyToId}`);
     const acct = isRecord(original['account']) && typeof original['account']['acct'] === 'string' ? original['account']['acct'] : null;
     if (acct && !text.includes(`@${acct}`)) text = `@${acct} ${text}`;
     const rank = ['public', 'unlisted', 'private', 'direct'];
@@ -64,8 +64,9 @@ export async function sendMastodon(message: OutboundMessage, connection: Connect
   });
   const created = await jsonOf(response);
   if (!response.ok) {
+    const error = channelErrorFromResponse('Mastodon', response, JSON.stringify(created), runtime.now(), 'to the reply');
     const wait = mastodonRetryAfter(response.status, response.headers, runtime.now());
-    throw new Error(`Mastodon answered ${response.status} to the reply: ${String(created['error'] ?? '')}${wait !== undefined ? ` (retry in ${wait}s)` : ''}`);
+    throw error.kind === 'rate_limited' && wait !== undefined ? new ChannelError('rate_limited', error.message, { status: response.status, retryAfterSeconds: wait }) : error;
   }
   if (typeof created['id'] !== 'string') throw new Error('Mastodon did not return the id of the new status');
   return { externalId: created['id'] };

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { backoffDelayMs, sleep } from '../backoff.ts';
-import type { ConnectionView, DriverRuntime, NativePayload } from '../driver.ts';
+import { asChannelError, channelErrorFromResponse, type ChannelError, type ConnectionView, type DriverRuntime, type NativePayload } from '../driver.ts';
 import { authHeaders, compareIds, fetchNewer, MAX_PAGES_PER_SOURCE, PAGE_LIMIT, instanceBase, mastodonRetryAfter, mastodonSources, stateOf, type MastodonSource, type MastodonState } from './mastodon.client.ts';
 
 /**
@@ -25,7 +25,19 @@ function idOfPayload(data: string): string | null {
 }
 
 /** Holds the SSE connections of a Mastodon connection until the signal aborts. */
-export async function streamMastodon(connection: ConnectionView, runtime: DriverRuntime, onPayload: OnPayload, options: { reconnectBaseMs?: number } = {}): Promise<void> {
+export async function streamMastodon(connection: ConnectionView, given: DriverRuntime, onPayload: OnPayload, options: { reconnectBaseMs?: number } = {}): Promise<void> {
+  // A refusal no retry can fix (credentials, configuration) ends every source and goes to the
+  // connector loop, which marks the connection and waits; the rest is retried here.
+  const giveUp = new AbortController();
+  let fatal: ChannelError | undefined;
+  const runtime: DriverRuntime = { ...given, signal: AbortSignal.any([given.signal, giveUp.signal]) };
+  const stopOn = (error: unknown): boolean => {
+    const failure = asChannelError(error);
+    if (failure.kind !== 'auth' && failure.kind !== 'config') return false;
+    fatal ??= failure;
+    giveUp.abort();
+    return true;
+  };
   const state: MastodonState = stateOf(connection.state);
   const all = mastodonSources(connection.settings);
   if (all.length === 0) throw new Error('nothing to listen to: set settings.hashtags, settings.mentions or settings.accounts');
@@ -84,7 +96,7 @@ export async function streamMastodon(connection: ConnectionView, runtime: Driver
           const seconds = mastodonRetryAfter(response.status, response.headers, runtime.now());
           await response.body?.cancel();
           if (seconds !== undefined) waitMs = seconds * 1000;
-          throw new Error(`Mastodon streaming ${url.pathname} answered ${response.status}`);
+          throw channelErrorFromResponse('Mastodon streaming', response, '', runtime.now(), `on ${url.pathname}`);
         }
         touch();
         // The stream is open (events queue up on the socket): now fill the gap over REST.
@@ -111,7 +123,7 @@ export async function streamMastodon(connection: ConnectionView, runtime: Driver
           }
         }
       } catch (error) {
-        if (runtime.signal.aborted) return;
+        if (runtime.signal.aborted || stopOn(error)) return;
         runtime.log.warn({ source: source.key, err: error instanceof Error ? error.message : String(error), attempt }, 'mastodon stream dropped; reconnecting');
       } finally {
         clearTimeout(idle);
@@ -133,7 +145,7 @@ export async function streamMastodon(connection: ConnectionView, runtime: Driver
         if (result.retryAfterSeconds !== undefined) waitMs = Math.max(waitMs, result.retryAfterSeconds * 1000);
         failures = 0;
       } catch (error) {
-        if (runtime.signal.aborted) return;
+        if (runtime.signal.aborted || stopOn(error)) return;
         failures++;
         runtime.log.warn({ source: source.key, err: error instanceof Error ? error.message : String(error) }, 'mastodon poll failed');
         waitMs = Math.max(waitMs, backoffDelayMs(failures, 2000, 15 * 60_000));
@@ -144,4 +156,5 @@ export async function streamMastodon(connection: ConnectionView, runtime: Driver
 
   await Promise.all([...sources.map(run), ...polled.map(poll)]);
   await queue;
+  if (fatal && !given.signal.aborted) throw fatal;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { ChannelDriver, ConnectionView, DriverRuntime, InboundRequest, OutboundMessage, WebhookVerdict } from '../driver.ts';
+import { ChannelError, channelErrorFromResponse, type ChannelDriver, type ConnectionView, type DriverRuntime, type InboundRequest, type OutboundMessage, type WebhookVerdict } from '../driver.ts';
 import { hmacSha256Hex, safeEqual, verifySha256Header } from '../signatures.ts';
 import { enrichMetaPayload } from './meta.enrich.ts';
 import { DEFAULT_GRAPH_BASE_URL, parseMetaWebhook } from './meta.parse.ts';
@@ -46,21 +46,21 @@ export function metaTargetOf(message: OutboundMessage, settings: Record<string, 
   const setting = (key: string) => (typeof settings[key] === 'string' && settings[key] !== '' ? String(settings[key]) : null);
   if (message.kind === 'publish' && !message.inReplyTo) {
     const pageId = setting('pageId');
-    if (!pageId) throw new Error('publishing on Meta needs settings.pageId');
+    if (!pageId) throw new ChannelError('config', 'publishing on Meta needs settings.pageId');
     return { kind: 'page-feed', pageId };
   }
   const target = message.inReplyTo;
-  if (!target) throw new Error('a Meta reply needs the post it answers');
+  if (!target) throw new ChannelError('permanent', 'a Meta reply needs the post it answers');
   const [prefix, owner, person] = (target.threadExternalId ?? '').split(':').map((part) => part || null);
   if (prefix === 'whatsapp' || target.externalId.startsWith('wamid.')) {
     const phoneNumberId = (prefix === 'whatsapp' && owner && owner !== 'number' ? owner : null) ?? setting('phoneNumberId');
     const to = (prefix === 'whatsapp' ? person : null) ?? target.authorExternalId ?? null;
-    if (!phoneNumberId || !to) throw new Error('a WhatsApp reply needs the business phone number id and the customer wa_id');
+    if (!phoneNumberId || !to) throw new ChannelError('permanent', 'a WhatsApp reply needs the business phone number id and the customer wa_id');
     return { kind: 'whatsapp', phoneNumberId, to, contextMessageId: target.externalId.startsWith('wamid.') ? target.externalId : null };
   }
   if (prefix === 'messenger' || prefix === 'instagram-dm') {
     const recipientId = person ?? target.authorExternalId ?? null;
-    if (!recipientId) throw new Error('a Messenger reply needs the person id');
+    if (!recipientId) throw new ChannelError('permanent', 'a Messenger reply needs the person id');
     return { kind: 'messenger', recipientId };
   }
   // Facebook object ids are "<owner>_<id>"; Instagram comment ids are plain numbers.
@@ -74,7 +74,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 async function graphPost(runtime: DriverRuntime, connection: ConnectionView, path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const token = connection.secrets['accessToken'];
-  if (!token) throw new Error('sending on Meta needs the accessToken secret');
+  if (!token) throw new ChannelError('config', 'sending on Meta needs the accessToken secret');
   const url = new URL(`${graphBaseOf(connection.settings)}/${path}`);
   // appsecret_proof lets the app require that every call comes from a holder of the app secret.
   const appSecret = connection.secrets['appSecret'];
@@ -92,9 +92,7 @@ async function graphPost(runtime: DriverRuntime, connection: ConnectionView, pat
     // not JSON; reported below by status
   }
   if (!response.ok) {
-    const error = isRecord(parsed) && isRecord(parsed['error']) ? parsed['error'] : {};
-    const detail = typeof error['message'] === 'string' ? error['message'] : text.slice(0, 200);
-    throw new Error(`Graph API answered ${response.status} on ${url.pathname}: ${detail}`);
+    throw channelErrorFromResponse('Graph API', response, text, runtime.now(), `on ${url.pathname}`);
   }
   if (!isRecord(parsed)) throw new Error(`Graph API answered ${url.pathname} without a JSON object`);
   return parsed;

@@ -1,4 +1,4 @@
-import type { ConnectionView, DriverRuntime, NativePayload } from '../driver.ts';
+import { ChannelError, channelErrorFromResponse, type ConnectionView, type DriverRuntime, type NativePayload } from '../driver.ts';
 import { hmacSha256Hex } from '../signatures.ts';
 import { DEFAULT_GRAPH_BASE_URL, LOOKUP_ERROR_FIELD } from './meta.parse.ts';
 
@@ -73,9 +73,8 @@ async function graphGet(runtime: DriverRuntime, connection: Pick<ConnectionView,
     // reported below
   }
   if (!response.ok || !isRecord(parsed)) {
-    const error = isRecord(parsed) && isRecord(parsed['error']) ? parsed['error'] : {};
-    const detail = typeof error['message'] === 'string' ? error['message'] : text.slice(0, 200);
-    throw new Error(`Graph API answered ${response.status}: ${detail}`);
+    if (!response.ok) throw channelErrorFromResponse('Graph API', response, text, runtime.now());
+    throw new ChannelError('transient', `Graph API answered ${response.status} without a JSON object`, { status: response.status });
   }
   return parsed;
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { retryAfterSeconds } from '../backoff.ts';
-import type { ChannelDriver, ConnectionView, DriverRuntime, NativePayload, OutboundMessage, PollResult } from '../driver.ts';
+import { channelErrorFromResponse, type ChannelDriver, type ConnectionView, type DriverRuntime, type NativePayload, type OutboundMessage, type PollResult } from '../driver.ts';
 import { idBatches, moreStubs, type MoreStub } from './reddit.more.ts';
 import { parseReddit } from './reddit.parse.ts';
 
@@ -102,7 +102,7 @@ async function getPage(runtime: DriverRuntime, connection: Pick<ConnectionView, 
     return { text: '', names: [], after: null, wait: wait ?? 60, limited: true };
   }
   const text = await response.text();
-  if (!response.ok) throw new Error(`Reddit ${url.pathname} answered ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok) throw channelErrorFromResponse('Reddit', response, text, runtime.now(), `on ${url.pathname}`);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -161,7 +161,7 @@ async function getJson(runtime: DriverRuntime, connection: Pick<ConnectionView, 
     return { text: '', wait: wait ?? 60, limited: true };
   }
   const text = await response.text();
-  if (!response.ok) throw new Error(`Reddit ${url.pathname} answered ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok) throw channelErrorFromResponse('Reddit', response, text, runtime.now(), `on ${url.pathname}`);
   return { text, wait, limited: false };
 }
 
@@ -314,7 +314,7 @@ export async function sendReddit(message: OutboundMessage, connection: Connectio
     redirect: 'error',
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`Reddit answered ${response.status} to the comment: ${text.slice(0, 200)}`);
+  if (!response.ok) throw channelErrorFromResponse('Reddit', response, text, runtime.now(), 'to the comment');
   let body: unknown = null;
   try {
     body = JSON.parse(text);

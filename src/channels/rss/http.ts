@@ -1,17 +1,15 @@
 import type { RequestInit, Response } from 'undici';
-import type { DriverRuntime } from '../driver.ts';
+import { ChannelError, kindOfStatus, type DriverRuntime } from '../driver.ts';
 
 /**
  * HTTP helpers shared by the polling drivers. Every request goes through runtime.fetch (SSRF guard);
  * redirects are followed by hand so that each hop is checked again and a permanent move is known.
  */
 
-export class HttpStatusError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
+/** A failed HTTP answer of a feed, forum or video platform, as a ChannelError of the kind its status means. */
+export class HttpStatusError extends ChannelError {
+  constructor(status: number, message: string, retryAfterSeconds?: number) {
+    super(kindOfStatus(status), message, { status, retryAfterSeconds });
     this.name = 'HttpStatusError';
   }
 }

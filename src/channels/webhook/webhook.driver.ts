@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { ParseError, type ParseResult } from '../../listening/canonical.ts';
 import { canonicalPostFrom } from '../canonical-json.ts';
-import type { ChannelDriver, NativePayload } from '../driver.ts';
+import { ChannelError, channelErrorFromResponse, type ChannelDriver, type NativePayload } from '../driver.ts';
 import { hmacSha256Hex, verifySha256Header } from '../signatures.ts';
 
 export const SIGNATURE_HEADER = 'x-townhall-signature';
@@ -42,7 +42,7 @@ export const webhookDriver: ChannelDriver = {
   },
   async send(message, connection, runtime) {
     const replyUrl = connection.settings['replyUrl'];
-    if (typeof replyUrl !== 'string') throw new Error('this webhook channel has no replyUrl setting, so it cannot send');
+    if (typeof replyUrl !== 'string') throw new ChannelError('config', 'this webhook channel has no replyUrl setting, so it cannot send');
     const body = JSON.stringify({ kind: message.kind, text: message.text, inReplyTo: message.inReplyTo ?? null, idempotencyKey: message.idempotencyKey ?? null });
     const response = await runtime.fetch(replyUrl, {
       method: 'POST',
@@ -50,7 +50,7 @@ export const webhookDriver: ChannelDriver = {
       body,
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`reply endpoint answered ${response.status}: ${text.slice(0, 200)}`);
+    if (!response.ok) throw channelErrorFromResponse('reply endpoint', response, text, runtime.now());
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

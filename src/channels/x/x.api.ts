@@ -1,4 +1,4 @@
-import type { ConnectionView } from '../driver.ts';
+import { ChannelError, kindOfStatus, type ConnectionView } from '../driver.ts';
 
 /**
  * Shared bits of the X API v2 client. We call the API with the runtime's SSRF-guarded fetch rather
@@ -30,25 +30,26 @@ export function apiUrl(connection: Pick<ConnectionView, 'settings'>, path: strin
 /** The app-only bearer token for reading (search, stream, rules). */
 export function readToken(connection: ConnectionView): string {
   const token = connection.secrets['bearerToken'];
-  if (!token) throw new Error('this X channel has no bearerToken secret');
+  if (!token) throw new ChannelError('config', 'this X channel has no bearerToken secret');
   return token;
 }
 
 /** The token for posting: a user-context OAuth 2.0 token when given, else the bearer token. */
 export function writeToken(connection: ConnectionView): string {
   const token = connection.secrets['userAccessToken'] || connection.secrets['bearerToken'];
-  if (!token) throw new Error('this X channel has neither a userAccessToken nor a bearerToken secret');
+  if (!token) throw new ChannelError('config', 'this X channel has neither a userAccessToken nor a bearerToken secret');
   return token;
 }
 
-/** A failed X API call, with the wait the API asked for when it was rate-limited. */
-export class XApiError extends Error {
-  constructor(
-    readonly status: number,
-    detail: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(`X API answered ${status}: ${detail}`);
+/**
+ * A failed X API call as a ChannelError: 401 auth, 429 rate_limited with the wait from
+ * x-rate-limit-reset, 5xx transient. X answers 403 both for an app it refuses (client-forbidden:
+ * the credentials) and for a post it refuses (duplicate content: this request only).
+ */
+export class XApiError extends ChannelError {
+  constructor(status: number, detail: string, retryAfterSeconds?: number) {
+    const kind = status === 403 && /duplicate content|not allowed to (create|reply)/i.test(detail) ? 'permanent' : status === 429 ? 'rate_limited' : kindOfStatus(status);
+    super(kind, `X API answered ${status}: ${detail}`, { status, retryAfterSeconds });
     this.name = 'XApiError';
   }
 }

@@ -1,5 +1,5 @@
 import { retryAfterSeconds } from '../backoff.ts';
-import type { ConnectionView, DriverRuntime, OutboundMessage } from '../driver.ts';
+import { ChannelError, type ConnectionView, type DriverRuntime, type OutboundMessage } from '../driver.ts';
 import { apiUrl, errorDetail, writeToken, XApiError } from './x.api.ts';
 import { child, isRecord, nonEmpty } from '../json-read.ts';
 
@@ -7,7 +7,7 @@ import { child, isRecord, nonEmpty } from '../json-read.ts';
 export function tweetRequestBody(message: OutboundMessage): Record<string, unknown> {
   if (message.kind === 'reply') {
     const target = message.inReplyTo?.externalId;
-    if (!target) throw new Error('a reply on X needs the id of the post it answers');
+    if (!target) throw new ChannelError('permanent', 'a reply on X needs the id of the post it answers');
     return { text: message.text, reply: { in_reply_to_tweet_id: target } };
   }
   return { text: message.text };
@@ -23,7 +23,7 @@ export async function sendOnX(message: OutboundMessage, connection: ConnectionVi
   let body: Record<string, unknown>;
   if (message.kind === 'message') {
     const participant = message.inReplyTo?.authorExternalId;
-    if (!participant) throw new Error('a private message on X needs the recipient user id');
+    if (!participant) throw new ChannelError('permanent', 'a private message on X needs the recipient user id');
     url = apiUrl(connection, `/2/dm_conversations/with/${encodeURIComponent(participant)}/messages`);
     body = { text: message.text };
   } else {

@@ -14,6 +14,7 @@ import { postAttachments } from './migrations/0011_post_attachments.ts';
 import { outboundWebhooks } from './migrations/0012_outbound_webhooks.ts';
 import { pipelineEvents } from './migrations/0013_pipeline_events.ts';
 import { intakeSignalledAt } from './migrations/0014_intake_signalled_at.ts';
+import { postFiltersAndChannelAttention } from './migrations/0015_post_filters_and_channel_attention.ts';
 
 /** Ordered, up-only migrations. Names sort in application order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, string[]> = {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, string[]> = {
   '0012_outbound_webhooks': outboundWebhooks,
   '0013_pipeline_events': pipelineEvents,
   '0014_intake_signalled_at': intakeSignalledAt,
+  '0015_post_filters_and_channel_attention': postFiltersAndChannelAttention,
 };
 
 const provider: MigrationProvider = {

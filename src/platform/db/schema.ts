@@ -164,6 +164,9 @@ export interface ChannelConnectionsTable {
   /** The process running this connection's poll or stream loop (src/pipeline/connection-lease.ts). */
   lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
   lease_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Why the platform refused the credentials (ChannelError 'auth'); null when all is well. */
+  attention_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  attention_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type LinkStatus = 'auto' | 'suggested' | 'manual';

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import { declaredQueryParameters } from './schemas.ts';
 
 const PROBLEM_BASE = 'https://townhall.dev/problems/';
 
@@ -24,6 +25,26 @@ function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string';
 }
 
+/** Query parameters the request sent that its route does not declare. */
+function unknownQueryParameters(request: FastifyRequest): string[] {
+  const declared = new Set(declaredQueryParameters(request.routeOptions.schema?.querystring));
+  const sent = typeof request.query === 'object' && request.query !== null ? Object.keys(request.query) : [];
+  return sent.filter((name) => !declared.has(name));
+}
+
+function sendUnknownQueryParameters(reply: FastifyReply, request: FastifyRequest, unknown: string[]): FastifyReply {
+  const declared = declaredQueryParameters(request.routeOptions.schema?.querystring);
+  const accepted = declared.length > 0 ? `accepted: ${declared.join(', ')}` : 'this route accepts no query parameters';
+  const names = unknown.map((name) => `"${name}"`).join(', ');
+  return sendProblem(reply, request, {
+    status: 400,
+    code: 'unknown_query_parameter',
+    title: 'Unknown query parameter',
+    detail: `unknown query parameter${unknown.length > 1 ? 's' : ''} ${names}; ${accepted}`,
+    errors: unknown.map((name) => ({ path: `querystring/${name}`, message: `is not a parameter of ${request.method} ${request.routeOptions.url ?? ''}`.trim() })),
+  });
+}
+
 /** One error handler: coded errors become problem+json; anything unknown is a generic 500 with detail only in the log. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request, reply) => {
@@ -31,10 +52,14 @@ export function installErrorHandling(app: FastifyInstance): void {
       if (error.status === 429 && error.extra.retryAfter !== undefined) reply.header('retry-after', String(error.extra.retryAfter));
       return sendProblem(reply, request, { status: error.status, code: error.code, title: error.title, detail: error.message, ...(error.extra.duplicates ? { duplicates: error.extra.duplicates } : {}) });
     }
+    if (isFastifyError(error) && error.validation && error.validationContext === 'querystring') {
+      const unknown = unknownQueryParameters(request);
+      if (unknown.length > 0) return sendUnknownQueryParameters(reply, request, unknown);
+    }
     if (isFastifyError(error) && error.validation) {
       const problems = error.validation.map((v) => ({
         path: `${error.validationContext ?? 'body'}${v.instancePath || ''}`,
-        message: v.message ?? 'is not valid',
+        message: v.keyword === 'enum' && Array.isArray(v.params['allowedValues']) ? `must be one of: ${v.params['allowedValues'].join(', ')}` : (v.message ?? 'is not valid'),
       }));
       return sendProblem(reply, request, {
         status: 400,

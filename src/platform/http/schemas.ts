@@ -36,6 +36,21 @@ export function NullableInput<T extends TString | TNumber | TInteger | TBoolean>
   return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 }
 
+function isObjectSchema(schema: unknown): schema is { type: 'object'; properties?: Record<string, unknown> } {
+  return typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'object';
+}
+
+/** A route's querystring schema that refuses undeclared parameters; no schema at all accepts none. */
+export function strictQuerystring(schema: unknown): unknown {
+  if (schema === undefined) return Type.Object({}, { additionalProperties: false });
+  return isObjectSchema(schema) ? { ...schema, additionalProperties: false } : schema;
+}
+
+/** The parameter names a querystring schema declares, for error messages. */
+export function declaredQueryParameters(schema: unknown): string[] {
+  return isObjectSchema(schema) ? Object.keys(schema.properties ?? {}) : [];
+}
+
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })),

@@ -5,14 +5,14 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { installAuth } from '../../auth/auth.plugin.ts';
 import { apiRoutes } from '../../routes.ts';
 import type { AppContext } from '../context.ts';
 import { installErrorHandling, sendProblem } from './errors.plugin.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installMetrics } from './metrics.plugin.ts';
-import { Problem } from './schemas.ts';
+import { Problem, strictQuerystring } from './schemas.ts';
 
 /** One registered route, as the authorisation matrix test and the docs see it. */
 export interface RouteEntry {
@@ -52,6 +52,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       catalog.push({ method, url: route.url, permission: route.config?.permission, public: route.config?.public === true });
     }
   });
+  app.addHook('onRoute', rejectUnknownQueryParameters);
 
   installErrorHandling(app);
   app.addSchema(Problem);
@@ -81,6 +82,17 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(apiRoutes, { ctx });
   await installWebApp(app);
   return app;
+}
+
+/**
+ * Every API route refuses query parameters it does not declare (a misspelt or unsupported filter must
+ * not silently return everything). Ajv runs with removeAdditional off, so `additionalProperties: false`
+ * fails validation instead of stripping; the error handler names the parameter and the accepted ones.
+ * Webhook routes are left alone: platforms add parameters of their own (hub.challenge, crc_token).
+ */
+function rejectUnknownQueryParameters(route: RouteOptions): void {
+  if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
+  route.schema = { ...route.schema, querystring: strictQuerystring(route.schema?.querystring) };
 }
 
 /** Serves the built React app; unknown non-API GETs fall back to index.html for client-side routing. */

@@ -306,6 +306,6 @@ describe('Mastodon replies through the statuses API', () => {
   });
 
   it('fails with the reason when the status replied to is gone', async () => {
-    await expect(mastodonDriver.send!({ kind: 'reply', text: 'x', inReplyTo: { externalId: '1' } }, connectionFor(instance, {}), runtime)).rejects.toThrow(/could not read status 1 \(404\): Record not found/);
+    await expect(mastodonDriver.send!({ kind: 'reply', text: 'x', inReplyTo: { externalId: '1' } }, connectionFor(instance, {}), runtime)).rejects.toMatchObject({ kind: 'permanent', message: 'Mastodon answered 404 reading status 1: Record not found' });
   });
 });

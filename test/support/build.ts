@@ -31,7 +31,7 @@ function builtAt(): number {
  */
 export default function ensureBuilt(): void {
   if (newestSource(join(ROOT, 'src')) <= builtAt()) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/@typescript/native/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
   const now = new Date();
   utimesSync(STAMP, now, now);
 }

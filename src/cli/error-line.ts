@@ -12,6 +12,13 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** The error and its causes (a failed migration wraps the connection error), outermost first. */
+function chainOf(error: Error): Error[] {
+  const chain = [error];
+  for (let cause = error.cause; cause instanceof Error && chain.length < 5; cause = cause.cause) chain.push(cause);
+  return chain;
+}
+
 /** The message of an error; an AggregateError (a host with several addresses) has its first one's. */
 function messageOf(error: Error): string {
   if (error.message) return error.message;
@@ -40,7 +47,8 @@ export async function errorLine(error: unknown): Promise<string> {
   const code = codeOf(error) ?? codeOf(error instanceof AggregateError ? error.errors[0] : undefined);
   const file = code === undefined ? undefined : fileLine(error, code);
   if (file !== undefined) return file;
-  if (code !== undefined && CONNECTION_CODES.has(code)) return `cannot use the database (${messageOf(error)}); ${DATABASE_HINT}`;
+  const refused = chainOf(error).find((link) => CONNECTION_CODES.has(codeOf(link) ?? codeOf(link instanceof AggregateError ? link.errors[0] : undefined) ?? ''));
+  if (refused) return `cannot use the database (${messageOf(refused)}); ${DATABASE_HINT}`;
   const [{ StoreLockedError }, { MigrationError }] = await Promise.all([import('../platform/db/store.ts'), import('../platform/db/migrate.ts')]);
   if (error instanceof StoreLockedError || error instanceof MigrationError) return error.message;
   return `${messageOf(error)}; run with LOG_LEVEL=debug for details`;

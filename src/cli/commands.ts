@@ -54,8 +54,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
 };
 
 /** The command a command line runs (`townhall help <name>` included), if it names one of COMMANDS. */
-export function commandOf(args: readonly string[]): string | undefined {
+export function commandOf(args: readonly string[]): CommandEntry | undefined {
   const operands = args.filter((arg) => !arg.startsWith('-'));
   const name = operands[0] === 'help' ? operands[1] : operands[0];
-  return name !== undefined && Object.hasOwn(COMMANDS, name) ? name : undefined;
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }

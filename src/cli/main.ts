@@ -3,10 +3,9 @@ import { COMMANDS, commandOf } from './commands.ts';
 import { errorLine } from './error-line.ts';
 import { loadConfig } from '../platform/config.ts';
 
-/**
- * The `townhall` command line. Only the module of the command being run is imported (see commands.ts): a new
- * command is an entry there, never a static import here, so `townhall --help` stays fast.
- */
+// The `townhall` command line. Only the module of the command being run is imported (see commands.ts): a new
+// command is an entry there, never a static import here, so `townhall --help` stays fast.
+
 /** True when LOG_LEVEL asks for details (a bad LOG_LEVEL is reported by the command that reads the configuration). */
 function debugging(): boolean {
   try {
@@ -29,11 +28,10 @@ const debug = debugging();
 // Stack traces then point into src/ rather than dist/.
 if (debug) process.setSourceMapsEnabled(true);
 
-const chosen = commandOf(process.argv.slice(2));
-if (chosen !== undefined) (await COMMANDS[chosen]!.load())(program);
-else for (const [name, entry] of Object.entries(COMMANDS)) program.command(name).description(entry.description);
-
 try {
+  const chosen = commandOf(process.argv.slice(2));
+  if (chosen !== undefined) (await chosen.load())(program);
+  else for (const [name, entry] of Object.entries(COMMANDS)) program.command(name).description(entry.description);
   await program.parseAsync(process.argv);
 } catch (error) {
   // commander has already printed its message (or the help, or the version: exit code 0).

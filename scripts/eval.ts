@@ -4,7 +4,6 @@
  * texts, intent (validation split only). Reads the labelled data from ../shared/data beside the repository
  * (override with TOWNHALL_SHARED_DATA); `--libraries` adds the language-library comparison.
  */
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';

@@ -16,7 +16,7 @@ const FIELDS: Fields = {
 
 /** Runs an account action in the workspace, rewording its errors for the CLI. */
 const inWorkspace = <T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1]): Promise<T> =>
-  withWorkspace(slug, action, (error) => forCli(error, FIELDS, 'check the id (townhall accounts list), or choose the workspace with --workspace'));
+  withWorkspace(slug, action, { reword: (error) => forCli(error, FIELDS, 'check the id (townhall accounts list), or choose the workspace with --workspace') });
 
 interface AccountOptions {
   name?: string;

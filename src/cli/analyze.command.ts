@@ -74,11 +74,15 @@ function countNewlines(bytes: Uint8Array): number {
 }
 
 /**
- * Workers run TypeScript like the main thread: a small bootstrap registers tsx in the worker, then loads the
- * worker module (Node 20 does not apply `--import tsx` from a worker's execArgv to its entry module).
+ * The worker thread's entry: compiled, the worker module beside this one; run from sources, a small bootstrap
+ * registers tsx in the worker first (Node 20 does not apply `--import tsx` from a worker's execArgv to its entry).
  */
-const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+function startWorker(config: WorkspaceAnalysisConfig): Worker {
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./analyze.worker.js', import.meta.url), { workerData: config });
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./analyze.worker.ts', import.meta.url).href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: config });
+}
 
 /** Worker threads that analyse blocks; each block's promise settles with its result. */
 class WorkerPool {
@@ -102,7 +106,7 @@ class WorkerPool {
 
   constructor(size: number, config: WorkspaceAnalysisConfig) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: config });
+      const worker = startWorker(config);
       worker.on('message', (message: unknown) => this.onMessage(worker, message));
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {

@@ -58,7 +58,7 @@ function cliError(error: unknown, notFoundHint = NOT_FOUND_HINT): unknown {
 
 /** Runs a contact action in the workspace, rewording its errors for the CLI. */
 const inWorkspace = <T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1], notFoundHint?: string): Promise<T> =>
-  withWorkspace(slug, action, (error) => cliError(error, notFoundHint));
+  withWorkspace(slug, action, { reword: (error) => cliError(error, notFoundHint) });
 const stageOption = () => new Option('--lifecycle-stage <stage>', 'lifecycle stage').choices(['prospect', 'customer', 'former_customer']);
 
 interface FilterOptions {

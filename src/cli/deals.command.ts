@@ -37,7 +37,7 @@ const FIELDS: Fields = {
 
 /** Runs a deal action in the workspace, rewording its errors for the CLI. */
 const inWorkspace = <T>(slug: string | undefined, action: Parameters<typeof withWorkspace<T>>[1]): Promise<T> =>
-  withWorkspace(slug, action, (error) => forCli(error, FIELDS, 'check the id (townhall deals list), or choose the workspace with --workspace'));
+  withWorkspace(slug, action, { reword: (error) => forCli(error, FIELDS, 'check the id (townhall deals list), or choose the workspace with --workspace') });
 const statusOption = (description: string) => new Option('--status <status>', description).choices(['open', 'won', 'lost']);
 
 interface DealOptions {

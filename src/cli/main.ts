@@ -1,55 +1,43 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../platform/config.ts';
-import { StoreLockedError } from '../platform/db/store.ts';
-import { AppError } from '../platform/errors.ts';
-import { MigrationError } from '../platform/db/migrate.ts';
-import { registerStart } from './start.command.ts';
-import { registerMigrate } from './migrate.command.ts';
-import { registerUser } from './user.command.ts';
-import { registerToken } from './token.command.ts';
-import { registerImport } from './import.command.ts';
-import { registerAnalyze } from './analyze.command.ts';
-import { registerContacts } from './contacts.command.ts';
-import { registerAccounts } from './accounts.command.ts';
-import { registerDeals } from './deals.command.ts';
-import { registerIdentities } from '../identity-resolution/identities.command.ts';
-import { registerApi } from './api.command.ts';
-import { registerWorker } from './worker.command.ts';
+import { COMMANDS, commandOf } from './commands.ts';
+import { errorLine } from './error-line.ts';
+import { loadConfig } from '../platform/config.ts';
+
+// The `townhall` command line. Only the module of the command being run is imported (see commands.ts): a new
+// command is an entry there, never a static import here, so `townhall --help` stays fast.
+
+/** True when LOG_LEVEL asks for details (a bad LOG_LEVEL is reported by the command that reads the configuration). */
+function debugging(): boolean {
+  try {
+    const { logLevel } = loadConfig();
+    return logLevel === 'debug' || logLevel === 'trace';
+  } catch {
+    return false;
+  }
+}
 
 const program = new Command()
   .name('townhall')
   .description('Townhall, the open-source Social CRM')
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
+  .exitOverride()
+  // commander's own errors (unknown command or option, missing argument) as one line, like ours.
+  .configureOutput({ outputError: (text, write) => write(`townhall: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (see townhall --help)\n`) });
 
-registerStart(program);
-registerApi(program);
-registerWorker(program);
-registerMigrate(program);
-registerUser(program);
-registerToken(program);
-registerImport(program);
-registerAnalyze(program);
-registerContacts(program);
-registerAccounts(program);
-registerDeals(program);
-registerIdentities(program);
-
-/** Known failures print one clear line and exit 1; anything else prints its stack. */
-function fail(error: unknown): never {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof ConfigError) console.error(`townhall: configuration error: ${error.message}`);
-  else if (error instanceof StoreLockedError || error instanceof MigrationError) console.error(`townhall: ${error.message}`);
-  else if (error instanceof AppError) console.error(`townhall: ${error.message}`);
-  else if (error instanceof Error && 'code' in error && error.code === 'ECONNREFUSED') {
-    console.error(`townhall: cannot reach the database (${error.message}); check DATABASE_URL or unset it to use the embedded store`);
-  } else console.error(error);
-  process.exit(1);
-}
+const debug = debugging();
+// Stack traces then point into src/ rather than dist/.
+if (debug) process.setSourceMapsEnabled(true);
 
 try {
+  const chosen = commandOf(process.argv.slice(2));
+  if (chosen !== undefined) (await chosen.load())(program);
+  else for (const [name, entry] of Object.entries(COMMANDS)) program.command(name).description(entry.description);
   await program.parseAsync(process.argv);
 } catch (error) {
-  fail(error);
+  // commander has already printed its message (or the help, or the version: exit code 0).
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  // One line whatever the error's message holds (a driver's multi-line detail, say).
+  process.stderr.write(`townhall: ${(await errorLine(error)).replace(/\s*\n\s*/g, ' ')}\n`);
+  if (debug) console.error(error);
+  process.exit(1);
 }

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../platform/config.ts';
-import { migrateToLatest, pendingMigrations } from '../platform/db/migrate.ts';
-import { openStore } from '../platform/db/store.ts';
 
 export function registerMigrate(program: Command): void {
   program
@@ -9,6 +6,7 @@ export function registerMigrate(program: Command): void {
     .description('apply pending database migrations (start does this too)')
     .option('--status', 'only list pending migrations')
     .action(async (options: { status?: boolean }) => {
+      const [{ loadConfig }, { migrateToLatest, pendingMigrations }, { openStore }] = await Promise.all([import('../platform/config.ts'), import('../platform/db/migrate.ts'), import('../platform/db/store.ts')]);
       const config = loadConfig();
       const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
       try {

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../platform/config.ts';
-import { startApp } from '../platform/app.ts';
-import { DEMO_USER_EMAIL } from '../demo/runner.ts';
+import { firstStartLines } from './with-workspace.ts';
 
 export function registerStart(program: Command): void {
   program
@@ -9,21 +7,13 @@ export function registerStart(program: Command): void {
     .description('start the server: API, web app and pipeline, on PORT (default 3000), with the store in TOWNHALL_DATA (default ./data) or DATABASE_URL')
     .option('-p, --port <port>', 'port to listen on (overrides PORT)')
     .action(async (options: { port?: string }) => {
+      const [{ loadConfig }, { startApp }, { DEMO_USER_EMAIL }] = await Promise.all([import('../platform/config.ts'), import('../platform/app.ts'), import('../demo/runner.ts')]);
       const config = loadConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
       const running = await startApp(config);
       const { bootstrap } = running;
       const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded store in ${config.dataDir}`;
       const lines = [`Townhall is running at ${config.publicUrl} (${store})`];
-      if (bootstrap.created) {
-        lines.push('First start: created the workspace and its admin.');
-        lines.push(`  Sign in at ${config.publicUrl}/login`);
-        lines.push(`  Email:    ${bootstrap.created.adminEmail}`);
-        lines.push(
-          bootstrap.created.oneTimePassword
-            ? `  Password: ${bootstrap.created.oneTimePassword}   (one-time: shown only now; change it after signing in)`
-            : '  Password: the one set in TOWNHALL_ADMIN_PASSWORD',
-        );
-      }
+      if (bootstrap.created) lines.push(...firstStartLines(bootstrap.created, config));
       const { demo } = running;
       if (demo) {
         lines.push(`Demo workspace: sign in as ${DEMO_USER_EMAIL} to explore '${demo.workspaceName}', a simulated stream of customer conversations (TOWNHALL_DEMO=off turns it off)`);

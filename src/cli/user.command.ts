@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { Role } from '../platform/db/schema.ts';
-import { createUser } from '../users/users.service.ts';
+import { errors } from '../platform/errors.ts';
 import { withWorkspace, WORKSPACE_OPTION } from './with-workspace.ts';
 
 export function registerUser(program: Command): void {
@@ -14,8 +14,9 @@ export function registerUser(program: Command): void {
     .option('--password <password>', 'password (at least 8 characters); omit to generate a one-time password')
     .option(...WORKSPACE_OPTION)
     .action(async (options: { email: string; name?: string; role: Role; password?: string; workspace?: string }) => {
-      if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw new Error(`"${options.email}" is not an email address`);
-      if (options.password !== undefined && options.password.length < 8) throw new Error('--password must be at least 8 characters');
+      if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw errors.validation(`"${options.email}" is not an email address`);
+      if (options.password !== undefined && options.password.length < 8) throw errors.validation('--password must be at least 8 characters');
+      const { createUser } = await import('../users/users.service.ts');
       const result = await withWorkspace(options.workspace, (db, actor) =>
         createUser(db, actor, { email: options.email, name: options.name ?? options.email.split('@')[0] ?? options.email, role: options.role, password: options.password }),
       );

@@ -6,7 +6,7 @@ import type { AppContext } from '../platform/context.ts';
 import type { RawIntakeRow } from '../platform/db/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { errorResponses, Nullable, Timestamp, typed, Uuid } from '../platform/http/schemas.ts';
-import { findIntake, listIntake, requeueDead } from './intake.repository.ts';
+import { findIntake, listIntake } from './intake.repository.ts';
 
 const Intake = Type.Object({
   id: Type.Integer(),

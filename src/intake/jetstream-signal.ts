@@ -1,7 +1,5 @@
 import { jetstream, RetentionPolicy, StorageType, type JetStreamClient } from '@nats-io/jetstream';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database } from '../platform/db/schema.ts';
 import { nanos, type NatsLink } from '../platform/nats.ts';
 import type { IntakeSignal } from './intake.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startOnce, townhall } from '../support/cli.ts';
 import { withDatabase } from '../support/global-setup.ts';
 
-// Each case spawns the CLI, which loads the app through tsx: slow on a busy machine, so generous limits.
+// Each case spawns the CLI, which opens the store: slow on a busy machine, so generous limits.
 describe('townhall CLI on the embedded store', { timeout: 180_000 }, () => {
   let dataDir: string;
   let env: Record<string, string>;

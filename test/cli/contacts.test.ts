@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { townhall, useCliStore } from '../support/cli.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 
-// Each case spawns the CLI, which loads the app through tsx: slow on a busy machine, so generous limits.
+// Each case spawns the CLI, which opens the store: slow on a busy machine, so generous limits.
 describe.each(STORE_KINDS)('townhall contacts list|create|update on %s', { timeout: 180_000 }, (kind) => {
   const env = useCliStore(kind, 'contacts');
 

@@ -9,7 +9,7 @@ import { STORE_KINDS } from '../support/stores.ts';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
-// One scenario per record type, each spawning the CLI a dozen times (tsx loads the app on every run):
+// One scenario per record type, each spawning the CLI a dozen times (each run opens the store):
 // slow on a busy machine, so generous limits. Data and audit entries are read from the store directly.
 describe.each(STORE_KINDS)('townhall contacts|accounts|deals on %s', { timeout: 300_000 }, (kind) => {
   const env = useCliStore(kind, 'crm');

@@ -46,11 +46,10 @@ export async function startOnce(env: Record<string, string>): Promise<void> {
 }
 
 /**
- * For a describe block: a data folder (and on PostgreSQL a database of its own, named `label` and the pid)
- * that `townhall start` has run on once, removed afterwards. Returns the environment the CLI runs with,
- * filled in by beforeAll.
+ * For a describe block: an empty data folder (and on PostgreSQL an empty database of its own, named `label`
+ * and the pid), removed afterwards. Returns the environment the CLI runs with, filled in by beforeAll.
  */
-export function useCliStore(kind: StoreKind, label: string): Record<string, string> {
+export function useCliDataFolder(kind: StoreKind, label: string): Record<string, string> {
   const database = `townhall_cli_${label}_${process.pid}`;
   const env: Record<string, string> = {};
   let dataDir = '';
@@ -73,11 +72,25 @@ export function useCliStore(kind: StoreKind, label: string): Record<string, stri
       await admin(`drop database if exists ${database}`);
       env['DATABASE_URL'] = withDatabase(await admin(`create database ${database}`), database);
     }
-    await startOnce(env);
-  }, 180_000);
+  });
   afterAll(async () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
     if (kind === 'postgres') await admin(`drop database if exists ${database} with (force)`);
   });
   return env;
+}
+
+/**
+ * For a describe block: a data folder (and on PostgreSQL a database of its own) that `townhall start` has
+ * run on once, as a user has after the first start. Returns the environment the CLI runs with.
+ */
+export function useCliStore(kind: StoreKind, label: string): Record<string, string> {
+  const env = useCliDataFolder(kind, label);
+  beforeAll(() => startOnce(env), 180_000);
+  return env;
+}
+
+/** The lines a run wrote to stderr. */
+export function stderrLines(run: Run): string[] {
+  return run.stderr.split('\n').filter((line) => line.trim() !== '');
 }

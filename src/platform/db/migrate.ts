@@ -61,7 +61,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new MigrationError(`migration ${failed} failed: ${cause}`);
+    throw new MigrationError(`migration ${failed} failed: ${cause}`, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

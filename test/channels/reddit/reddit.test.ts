@@ -51,7 +51,7 @@ describe.each(STORE_KINDS)('Reddit subreddit polling with before/after fullname 
   let ws: SeededWorkspace;
   let reddit: StandIn;
   /** Newest first, as /new lists them. */
-  let listing: Child[] = [];
+  const listing: Child[] = [];
   let limitNext: 'none' | 'exhausted' | '429' = 'none';
   const controller = new AbortController();
   const runtime = createDriverRuntime({ allowPrivateNetwork: true }, controller.signal);

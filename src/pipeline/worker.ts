@@ -31,9 +31,17 @@ export async function drainIntake(db: Kysely<Database>, deps: PipelineDeps, opti
 }
 
 /** The in-process intake worker of `townhall start`: processes pending payloads as they arrive. */
+/**
+ * A wake-up waits this long before the worker takes what is pending, so that deliveries arriving together
+ * (a webhook burst) share one transaction instead of each paying a whole pipeline transaction, during which
+ * the embedded store's single backend is busy and the next delivery's insert waits.
+ */
+const GATHER_MS = 20;
+
 export function startIntakeWorker(db: Kysely<Database>, deps: PipelineDeps, log: FastifyBaseLogger, pollMs = 1000): IntakeWorker {
   let stopped = false;
   let wake: (() => void) | undefined;
+  let gathering: NodeJS.Timeout | undefined;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -64,9 +72,15 @@ export function startIntakeWorker(db: Kysely<Database>, deps: PipelineDeps, log:
   })();
 
   return {
-    notify: () => wake?.(),
+    notify: () => {
+      gathering ??= setTimeout(() => {
+        gathering = undefined;
+        wake?.();
+      }, GATHER_MS);
+    },
     async stop() {
       stopped = true;
+      if (gathering) clearTimeout(gathering);
       wake?.();
       await loop;
     },

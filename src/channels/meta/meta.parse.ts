@@ -276,6 +276,29 @@ function messengerAttachments(message: Json): Attachment[] {
 const dmThread = (channel: 'messenger' | 'instagram', pageId: string | null, personId: string | null) =>
   `${channel === 'messenger' ? 'messenger' : 'instagram-dm'}:${pageId ?? 'page'}:${personId ?? 'person'}`;
 
+/** A Messenger or Instagram direct message as a private post, threaded per Page and person. */
+function directMessage(
+  channel: 'messenger' | 'instagram',
+  message: { mid: string; sender: string; at: string; fromPage: boolean; pageId: string | null; personId: string | null; text: string },
+  extra: Partial<CanonicalPost>,
+): ParsedItem {
+  return {
+    type: 'post',
+    post: {
+      channel,
+      externalId: message.mid,
+      author: { channel, externalId: message.sender },
+      kind: 'direct',
+      direction: message.fromPage ? 'out' : 'in',
+      visibility: 'private',
+      text: message.text,
+      postedAt: message.at,
+      threadExternalId: dmThread(channel, message.pageId, message.personId),
+      ...extra,
+    },
+  };
+}
+
 /** Messenger (and Instagram messaging) events: messages become private direct posts threaded per person. */
 function messagingEvent(ctx: Ctx, channel: 'messenger' | 'instagram', entryId: string | null, event: Json): void {
   const sender = isRecord(event['sender']) ? idOf(event['sender']['id']) : null;
@@ -299,23 +322,7 @@ function messagingEvent(ctx: Ctx, channel: 'messenger' | 'instagram', entryId: s
     const text = str(message['text']) ?? labels.join(' ');
     const replyTo = isRecord(message['reply_to']) ? str(message['reply_to']['mid']) : null;
     const attachments = messengerAttachments(message);
-    ctx.items.push({
-      type: 'post',
-      post: {
-        channel,
-        externalId: mid,
-        author: { channel, externalId: sender },
-        kind: 'direct',
-        direction: echo ? 'out' : 'in',
-        visibility: 'private',
-        text,
-        postedAt: at,
-        parentExternalId: replyTo,
-        threadExternalId: dmThread(channel, pageId, personId),
-        links,
-        ...(attachments.length > 0 ? { attachments } : {}),
-      },
-    });
+    ctx.items.push(directMessage(channel, { mid, sender, at, fromPage: echo, pageId, personId, text }, { parentExternalId: replyTo, links, ...(attachments.length > 0 ? { attachments } : {}) }));
     return;
   }
   const edit = event['message_edit'];
@@ -325,21 +332,8 @@ function messagingEvent(ctx: Ctx, channel: 'messenger' | 'instagram', entryId: s
     const mid = str(edit['mid']);
     if (!mid || !sender || !at) throw new ParseError(`${channel} message edit without mid, sender or timestamp`);
     const fromPage = entryId !== null && sender === entryId;
-    ctx.items.push({
-      type: 'post',
-      post: {
-        channel,
-        externalId: mid,
-        author: { channel, externalId: sender },
-        kind: 'direct',
-        direction: fromPage ? 'out' : 'in',
-        visibility: 'private',
-        text: typeof edit['text'] === 'string' ? edit['text'] : '',
-        postedAt: at,
-        threadExternalId: dmThread(channel, fromPage ? sender : recipient, fromPage ? recipient : sender),
-        editedAt: at,
-      },
-    });
+    const text = typeof edit['text'] === 'string' ? edit['text'] : '';
+    ctx.items.push(directMessage(channel, { mid, sender, at, fromPage, pageId: fromPage ? sender : recipient, personId: fromPage ? recipient : sender, text }, { editedAt: at }));
     return;
   }
   const reaction = event['reaction'];

@@ -292,6 +292,13 @@ function stopper(app: FastifyInstance | null, parts: Part[], rt: Runtime | null,
     })());
 }
 
+/** A start that failed halfway: stops what had started, closes the store; the start's error is the one reported. */
+async function abandonStart(parts: Part[], rt: Runtime | null, store: Store): Promise<void> {
+  await stopAll(parts).catch(() => undefined);
+  await rt?.close().catch(() => undefined);
+  await store.close();
+}
+
 /** Everything `townhall start` runs in one process: store, migrations, first-start bootstrap, pipeline, loops, HTTP server. */
 export async function startApp(config: Config, options: ServerOptions = {}): Promise<RunningApp> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
@@ -315,9 +322,7 @@ export async function startApp(config: Config, options: ServerOptions = {}): Pro
     await app.listen({ port: config.port, host: config.host });
     return { app, ctx: rt.ctx, bootstrap, demo: demo?.setup ?? null, events: rt.events, stop: stopper(app, parts, rt, store) };
   } catch (error) {
-    await stopAll(parts).catch(() => undefined);
-    await rt?.close().catch(() => undefined);
-    await store.close();
+    await abandonStart(parts, rt, store);
     throw error;
   }
 }
@@ -346,9 +351,7 @@ export async function startApiRole(config: Config, options: ServerOptions = {}):
     await app.listen({ port: config.port, host: config.host });
     return { app, ctx, bootstrap, events: rt.events, stop: stopper(app, parts, rt, store) };
   } catch (error) {
-    await stopAll(parts).catch(() => undefined);
-    await rt?.close().catch(() => undefined);
-    await store.close();
+    await abandonStart(parts, rt, store);
     throw error;
   }
 }
@@ -378,9 +381,7 @@ export async function startWorkerRole(config: Config, options: { log?: FastifyBa
     parts.push(startEventRelay(runtime));
     return { app: null, ctx, bootstrap: null, events: rt.events, stop: stopper(null, parts, rt, store) };
   } catch (error) {
-    await stopAll(parts).catch(() => undefined);
-    await rt?.close().catch(() => undefined);
-    await store.close();
+    await abandonStart(parts, rt, store);
     throw error;
   }
 }
